@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import React from 'react';
+import {render} from 'ink';
+import meow from 'meow';
+import {buildConfig, ConfigError, DEFAULT_ADDRESS} from './config.js';
+import {createDataContext} from './context.js';
+import {errorLine} from './data/errors.js';
+import {viewNames} from './resources/registry.js';
+import {AppController} from './store/app-store.js';
+import {enterFullScreen, installExitGuards, leaveFullScreen} from './terminal/screen.js';
+import {App} from './ui/app.js';
+import {versionReport} from './version-command.js';
+
+const cli = meow(
+  `
+  Usage
+    $ undock [flags]            open the terminal UI
+    $ undock version            print undock's version and the daemons' versions
+
+  Flags
+    --address <path>            containerd socket (env CONTAINERD_ADDRESS, default ${DEFAULT_ADDRESS})
+    --namespace, -n <name>      containerd namespace (env CONTAINERD_NAMESPACE, default default)
+    --runtime-endpoint <path>   CRI runtime socket (env CONTAINER_RUNTIME_ENDPOINT, default the containerd socket)
+    --etcd-endpoints <list>     comma-separated etcd endpoints (env ETCDCTL_ENDPOINTS, default 127.0.0.1:2379)
+    --readonly                  refuse every change to containerd and etcd
+    --view <name>               first pane: ${viewNames.join(', ')} (default images)
+    --refresh <seconds>         relist period (default 2)
+    --help                      show this help
+    --version                   show undock's version
+
+  Keys
+    :  command bar (:images :ns [name] :q)   /  filter   ?  help   esc  back   q  quit
+
+  Examples
+    $ undock -n k8s.io
+    $ eval "$(npm run -s sandbox -- env)" && undock
+`,
+  {
+    importMeta: import.meta,
+    flags: {
+      address: {type: 'string'},
+      namespace: {type: 'string', shortFlag: 'n'},
+      runtimeEndpoint: {type: 'string'},
+      etcdEndpoints: {type: 'string'},
+      readonly: {type: 'boolean'},
+      view: {type: 'string'},
+      refresh: {type: 'number'},
+    },
+    allowUnknownFlags: false,
+  },
+);
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`undock: ${message}\n`);
+  process.exit(code);
+}
+
+let config;
+try {
+  config = buildConfig(cli.flags);
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}
+
+const [command, ...rest] = cli.input;
+if (command === 'version') {
+  process.stdout.write((await versionReport(config, cli.pkg.version ?? '0.0.0')) + '\n');
+  process.exit(0);
+} else if (command !== undefined) {
+  fail(`unknown command "${[command, ...rest].join(' ')}" (commands: version; see --help)`);
+}
+
+if (!process.stdin.isTTY || !process.stdout.isTTY) {
+  fail('the terminal UI needs a terminal on stdin and stdout (for versions without one: undock version)');
+}
+
+const logFile = path.join(os.tmpdir(), `undock-${process.getuid?.() ?? 'user'}.log`);
+installExitGuards((err) => {
+  try {
+    fs.appendFileSync(logFile, `${new Date().toISOString()} ${(err as Error)?.stack ?? String(err)}\n`);
+  } catch {
+    // Nowhere to log; the one line below is what the user gets.
+  }
+  process.stderr.write(`undock: ${errorLine(err)} (details in ${logFile})\n`);
+});
+process.on('unhandledRejection', (err) => {
+  try {
+    fs.appendFileSync(logFile, `${new Date().toISOString()} unhandled: ${(err as Error)?.stack ?? String(err)}\n`);
+  } catch {
+    // Best effort only.
+  }
+});
+
+const ctx = createDataContext(config);
+const app = new AppController(ctx);
+enterFullScreen();
+const instance = render(<App app={app} version={cli.pkg.version ?? '0.0.0'} />, {exitOnCtrlC: false, patchConsole: true});
+await instance.waitUntilExit();
+app.stop();
+ctx.close();
+leaveFullScreen();
+process.exit(0);

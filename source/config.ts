@@ -1,0 +1,53 @@
+import {findResource, viewNames} from './resources/registry.js';
+
+export interface Config {
+  address: string;
+  namespace: string;
+  runtimeEndpoint: string;
+  etcdEndpoints: string[];
+  readonly: boolean;
+  view: string;
+  refreshMs: number;
+}
+
+export interface FlagValues {
+  address?: string;
+  namespace?: string;
+  runtimeEndpoint?: string;
+  etcdEndpoints?: string;
+  readonly?: boolean;
+  view?: string;
+  refresh?: number;
+}
+
+export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
+
+export class ConfigError extends Error {}
+
+/** Flags win over the standard environment variables, which win over defaults. */
+export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const address = flags.address || env.CONTAINERD_ADDRESS || DEFAULT_ADDRESS;
+  const viewName = flags.view ?? 'images';
+  const view = findResource(viewName);
+  if (!view) {
+    throw new ConfigError(`--view must be one of: ${viewNames.join(', ')} (got "${viewName}")`);
+  }
+  const refresh = flags.refresh ?? 2;
+  if (!Number.isFinite(refresh) || refresh <= 0) {
+    throw new ConfigError(`--refresh must be a number of seconds above 0 (got "${flags.refresh}")`);
+  }
+  const endpoints = (flags.etcdEndpoints || env.ETCDCTL_ENDPOINTS || '127.0.0.1:2379')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (endpoints.length === 0) throw new ConfigError('--etcd-endpoints needs at least one endpoint');
+  return Object.freeze({
+    address,
+    namespace: flags.namespace || env.CONTAINERD_NAMESPACE || 'default',
+    runtimeEndpoint: flags.runtimeEndpoint || env.CONTAINER_RUNTIME_ENDPOINT || address,
+    etcdEndpoints: endpoints,
+    readonly: flags.readonly ?? false,
+    view: view.id,
+    refreshMs: Math.round(refresh * 1000),
+  });
+}

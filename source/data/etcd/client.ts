@@ -1,0 +1,71 @@
+import {Etcd3} from 'etcd3';
+import {UndockError} from '../errors.js';
+
+export interface EtcdVersion {
+  server: string;
+  cluster: string;
+  endpoint: string;
+  revision?: string;
+  leader?: string;
+}
+
+const MAX_MESSAGE = 64 * 1024 * 1024;
+
+/** Accepts "127.0.0.1:2379", "http://host:port" or "https://host:port"; returns URLs. */
+export function normalizeEndpoints(endpoints: string[]): string[] {
+  return endpoints
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((e) => (/^[a-z]+:\/\//.test(e) ? e : `http://${e}`));
+}
+
+/** etcd access: a client over etcd3, plus the version probe etcdctl and the header need. */
+export class EtcdClient {
+  readonly endpoints: string[];
+  readonly readonly: boolean;
+  private client?: Etcd3;
+
+  constructor(endpoints: string[], opts: {readonly?: boolean} = {}) {
+    this.endpoints = normalizeEndpoints(endpoints);
+    this.readonly = opts.readonly ?? false;
+  }
+
+  get etcd(): Etcd3 {
+    this.client ??= new Etcd3({
+      hosts: this.endpoints,
+      dialTimeout: 3_000,
+      grpcOptions: {
+        'grpc.max_receive_message_length': MAX_MESSAGE,
+        'grpc.initial_reconnect_backoff_ms': 250,
+        'grpc.max_reconnect_backoff_ms': 2_000,
+      },
+    });
+    return this.client;
+  }
+
+  /** Server and cluster version of the first endpoint that answers, as `etcd --version` and `/version` report. */
+  async version(timeoutMs = 3_000): Promise<EtcdVersion> {
+    const errors: string[] = [];
+    for (const endpoint of this.endpoints) {
+      try {
+        const res = await fetch(new URL('/version', endpoint), {signal: AbortSignal.timeout(timeoutMs)});
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const body = (await res.json()) as {etcdserver?: string; etcdcluster?: string};
+        return {server: body.etcdserver ?? '?', cluster: body.etcdcluster ?? '?', endpoint};
+      } catch (e) {
+        const cause = (e as {cause?: {code?: string}}).cause?.code ?? (e as Error).name;
+        errors.push(`${endpoint}: ${cause === 'TimeoutError' ? 'no answer' : cause}`);
+      }
+    }
+    throw new UndockError(
+      'unavailable',
+      `etcd not reachable at ${this.endpoints.join(',')}`,
+      `${errors.join('; ')}; set --etcd-endpoints or ETCDCTL_ENDPOINTS`,
+    );
+  }
+
+  close(): void {
+    this.client?.close();
+    this.client = undefined;
+  }
+}

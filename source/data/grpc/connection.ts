@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import {UndockError} from '../errors.js';
+import {loadProto, lookup} from './loader.js';
+
+export interface EndpointInfo {
+  /** What the user calls this daemon, e.g. "containerd". */
+  label: string;
+  /** A unix socket path, a unix:// URL, or host:port. */
+  address: string;
+  /** How to point undock elsewhere, e.g. "set --address or CONTAINERD_ADDRESS". */
+  howToChange: string;
+}
+
+export interface CallOptions {
+  /** containerd namespace, sent as the containerd-namespace metadata header. */
+  namespace?: string;
+  deadlineMs?: number;
+  /** A call that changes daemon state: refused before it is sent when the connection is read-only. */
+  mutating?: boolean;
+}
+
+// containerd sends up to 16 MiB; a thousand containers are already ~8.6 MB.
+const MAX_MESSAGE = 64 * 1024 * 1024;
+const DEFAULT_DEADLINE_MS = 5_000;
+
+const channelOptions: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': MAX_MESSAGE,
+  'grpc.max_send_message_length': MAX_MESSAGE,
+  // grpc-js's reconnect backoff grows to 120 s by default; a node operator wants it back in seconds.
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+  'grpc.enable_retries': 0,
+};
+
+export function grpcTarget(address: string): string {
+  if (address.startsWith('unix:')) return address;
+  if (address.startsWith('/') || address.startsWith('.')) return `unix://${address}`;
+  return address;
+}
+
+export function socketPath(address: string): string | undefined {
+  if (address.startsWith('unix://')) return address.slice('unix://'.length);
+  if (address.startsWith('unix:')) return address.slice('unix:'.length);
+  if (address.startsWith('/') || address.startsWith('.')) return address;
+  return undefined;
+}
+
+type AnyClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
+/** One gRPC channel to one daemon, with typed helpers for unary and server-streaming calls. */
+export class GrpcConnection {
+  readonly endpoint: EndpointInfo;
+  readonly readonly: boolean;
+  private readonly clients = new Map<string, AnyClient>();
+  private channel?: grpc.Channel;
+
+  constructor(endpoint: EndpointInfo, opts: {readonly?: boolean} = {}) {
+    this.endpoint = endpoint;
+    this.readonly = opts.readonly ?? false;
+  }
+
+  private client(protoFile: string, service: string): AnyClient {
+    const key = `${protoFile}#${service}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      const Ctor = lookup<grpc.ServiceClientConstructor>(loadProto(protoFile), service);
+      const target = grpcTarget(this.endpoint.address);
+      // All services share one channel, so one connection per daemon.
+      this.channel ??= new grpc.Channel(target, grpc.credentials.createInsecure(), channelOptions);
+      client = new Ctor(target, grpc.credentials.createInsecure(), {
+        ...channelOptions,
+        channelOverride: this.channel,
+      }) as unknown as AnyClient;
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private metadata(opts: CallOptions): grpc.Metadata {
+    const md = new grpc.Metadata();
+    if (opts.namespace) md.set('containerd-namespace', opts.namespace);
+    return md;
+  }
+
+  private refuseIfReadonly(method: string, opts: CallOptions): void {
+    if (opts.mutating && this.readonly) {
+      throw new UndockError('readonly', `refused ${method}: undock runs with --readonly`, 'restart without --readonly to change things');
+    }
+  }
+
+  unary<Req, Res>(protoFile: string, service: string, method: string, req: Req, opts: CallOptions = {}): Promise<Res> {
+    this.refuseIfReadonly(method, opts);
+    const client = this.client(protoFile, service);
+    const deadline = new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
+    return new Promise<Res>((resolve, reject) => {
+      const fn = client[method];
+      if (typeof fn !== 'function') {
+        reject(new Error(`${service} has no method ${method}`));
+        return;
+      }
+      fn.call(client, req, this.metadata(opts), {deadline}, (err: grpc.ServiceError | null, res: Res) => {
+        if (err) reject(this.mapError(err, method));
+        else resolve(res);
+      });
+    });
+  }
+
+  /** A server stream; collects every message unless onMessage is given. */
+  serverStream<Req, Msg>(
+    protoFile: string,
+    service: string,
+    method: string,
+    req: Req,
+    opts: CallOptions & {onMessage?: (m: Msg) => void; signal?: AbortSignal} = {},
+  ): Promise<Msg[]> {
+    this.refuseIfReadonly(method, opts);
+    const client = this.client(protoFile, service);
+    const callOpts: grpc.CallOptions = {};
+    if (opts.deadlineMs !== 0) callOpts.deadline = new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
+    return new Promise<Msg[]>((resolve, reject) => {
+      const fn = client[method];
+      if (typeof fn !== 'function') {
+        reject(new Error(`${service} has no method ${method}`));
+        return;
+      }
+      const call = fn.call(client, req, this.metadata(opts), callOpts) as grpc.ClientReadableStream<Msg>;
+      const out: Msg[] = [];
+      const onAbort = () => call.cancel();
+      opts.signal?.addEventListener('abort', onAbort, {once: true});
+      call.on('data', (m: Msg) => {
+        if (opts.onMessage) opts.onMessage(m);
+        else out.push(m);
+      });
+      call.on('error', (err: grpc.ServiceError) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err.code === grpc.status.CANCELLED && opts.signal?.aborted) resolve(out);
+        else reject(this.mapError(err, method));
+      });
+      call.on('end', () => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve(out);
+      });
+    });
+  }
+
+  mapError(err: grpc.ServiceError, method: string): UndockError {
+    const {label, address, howToChange} = this.endpoint;
+    const details = err.details || err.message;
+    switch (err.code) {
+      case grpc.status.UNAVAILABLE:
+        return unreachable(this.endpoint, details);
+      case grpc.status.DEADLINE_EXCEEDED:
+        return new UndockError('deadline', `${label} at ${address} did not answer ${method} in time`, 'is it overloaded or hung?');
+      case grpc.status.PERMISSION_DENIED:
+        return new UndockError('permission', `${label} refused ${method}: ${details}`);
+      case grpc.status.UNAUTHENTICATED:
+        return new UndockError('unauthenticated', `${label} refused ${method}: ${details}`);
+      case grpc.status.NOT_FOUND:
+        return new UndockError('not-found', details);
+      case grpc.status.UNIMPLEMENTED:
+        return new UndockError('unavailable', `${label} at ${address} does not serve ${method}`, `is this the right socket? ${howToChange}`);
+      case grpc.status.INVALID_ARGUMENT:
+      case grpc.status.FAILED_PRECONDITION:
+      case grpc.status.ALREADY_EXISTS:
+        return new UndockError('invalid', details);
+      default:
+        return new UndockError('unknown', `${label} ${method} failed: ${details}`);
+    }
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+    this.channel?.close();
+    this.channel = undefined;
+  }
+}
+
+/** Says why a daemon cannot be reached, looking at the socket itself where there is one. */
+export function unreachable(endpoint: EndpointInfo, details: string): UndockError {
+  const {label, address, howToChange} = endpoint;
+  const path = socketPath(address);
+  if (path) {
+    try {
+      fs.statSync(path);
+      fs.accessSync(path, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        return new UndockError('unavailable', `${label} not reachable at ${path}: no such socket`, `is it running? ${howToChange}`);
+      }
+      if (code === 'EACCES' || code === 'EPERM') {
+        return new UndockError('permission', `permission denied on ${path}`, `run undock as root (or a user in the socket's group), or ${howToChange}`);
+      }
+    }
+    if (/ECONNREFUSED/.test(details)) {
+      return new UndockError('unavailable', `${label} not reachable at ${path}: connection refused`, `the socket is there but nothing listens; is ${label} running? ${howToChange}`);
+    }
+    if (/EACCES/.test(details)) {
+      return new UndockError('permission', `permission denied on ${path}`, `run undock as root, or ${howToChange}`);
+    }
+  }
+  return new UndockError('unavailable', `${label} not reachable at ${address}`, `${shorten(details)}; ${howToChange}`);
+}
+
+function shorten(s: string): string {
+  const line = s.split('\n')[0] ?? '';
+  return line.replace(/^No connection established\. Last error: /, '').slice(0, 160);
+}

@@ -1,0 +1,38 @@
+/** A key binding as data: the hint bar and the ? help are rendered from these lists. */
+export interface Binding {
+  /** What the binding does, as a command id the owner dispatches on. */
+  id: string;
+  keys: string[];
+  label: string;
+  /** Shown in the hint bar (the rest only in ? help). */
+  hint?: boolean;
+  /** Changes daemon state: confirmed, and refused under --readonly. */
+  dangerous?: boolean;
+  /** Why it is disabled right now, if it is. */
+  disabled?: string;
+}
+
+export const globalBindings: Binding[] = [
+  {id: 'command', keys: [':'], label: 'command', hint: true},
+  {id: 'filter', keys: ['/'], label: 'filter', hint: true},
+  {id: 'help', keys: ['?'], label: 'help', hint: true},
+  {id: 'back', keys: ['esc'], label: 'back / clear filter'},
+  {id: 'quit', keys: ['q', 'ctrl+c'], label: 'quit', hint: true},
+];
+
+export const tableBindings: Binding[] = [
+  {id: 'down', keys: ['j', 'down'], label: 'down'},
+  {id: 'up', keys: ['k', 'up'], label: 'up'},
+  {id: 'page-down', keys: ['pgdn', 'ctrl+f'], label: 'page down'},
+  {id: 'page-up', keys: ['pgup', 'ctrl+b'], label: 'page up'},
+  {id: 'top', keys: ['g', 'home'], label: 'top'},
+  {id: 'bottom', keys: ['G', 'end'], label: 'bottom'},
+];
+
+export function findBinding(bindings: Binding[], key: string): Binding | undefined {
+  return bindings.find((b) => b.keys.includes(key));
+}
+
+export function keyLabel(key: string): string {
+  return key.replace(/^ctrl\+/, 'ctrl-');
+}

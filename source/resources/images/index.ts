@@ -1,0 +1,16 @@
+import type {ResourceDef} from '../types.js';
+import {imageColumns} from './columns.js';
+import {loadImages, type ImageRow} from './source.js';
+
+export const images: ResourceDef<ImageRow> = {
+  id: 'images',
+  title: 'Images',
+  aliases: ['img', 'i', 'image'],
+  namespaced: true,
+  columns: imageColumns,
+  defaultSort: {column: 'name'},
+  rowKey: (r) => r.ref,
+  labels: (r) => r.labels,
+  load: (ctx, namespace) => loadImages(ctx, namespace),
+  actions: [],
+};

@@ -1,0 +1,14 @@
+/** Splits an image reference into repository, tag and digest: "127.0.0.1:5000/x/y:1.0@sha256:..". */
+export function splitReference(ref: string): {repository: string; tag: string; digest: string} {
+  let rest = ref;
+  let digest = '';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) return {repository: rest.slice(0, colon), tag: rest.slice(colon + 1), digest};
+  return {repository: rest, tag: '', digest};
+}

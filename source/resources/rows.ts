@@ -1,0 +1,80 @@
+import type {AnyResource} from './types.js';
+
+export interface RowView {
+  row: unknown;
+  cells: string[];
+}
+
+/** Parses the / filter: "text", "!text" (inverted), "-l key=value[,key2=value2]" (labels). */
+export function makeFilter(resource: AnyResource, filter: string): (row: unknown, cells: string[]) => boolean {
+  const f = filter.trim();
+  if (!f) return () => true;
+  const label = /^-l\s+(.+)$/.exec(f);
+  if (label) {
+    const wanted = label[1]!.split(',').map((p) => {
+      const [k, v] = p.split('=');
+      return {k: k!.trim(), v: v?.trim()};
+    });
+    return (row) => {
+      const labels = resource.labels?.(row) ?? {};
+      return wanted.every(({k, v}) => (v === undefined ? k in labels : labels[k] === v));
+    };
+  }
+  const inverted = f.startsWith('!');
+  const needle = (inverted ? f.slice(1) : f).toLowerCase();
+  return (_row, cells) => {
+    const hit = cells.some((c) => c.toLowerCase().includes(needle));
+    return inverted ? !hit : hit;
+  };
+}
+
+/** Renders every row's cells, filters and sorts them: what the table shows, in order. */
+export function viewRows(
+  resource: AnyResource,
+  rows: unknown[],
+  opts: {filter: string; sort: {column: string; descending: boolean}; now: number},
+): RowView[] {
+  const keep = makeFilter(resource, opts.filter);
+  const out: RowView[] = [];
+  for (const row of rows) {
+    const cells = resource.columns.map((c) => c.cell(row, opts.now));
+    if (keep(row, cells)) out.push({row, cells});
+  }
+  const idx = resource.columns.findIndex((c) => c.id === opts.sort.column);
+  if (idx >= 0) {
+    const col = resource.columns[idx]!;
+    const key = col.sortValue ?? ((r: unknown) => col.cell(r, opts.now));
+    const dir = opts.sort.descending ? -1 : 1;
+    const keyed = out.map((v) => ({v, k: key(v.row)}));
+    keyed.sort((a, b) => {
+      const c = typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : String(a.k).localeCompare(String(b.k));
+      if (c !== 0) return c * dir;
+      // Ties keep a stable, predictable order: by the row key.
+      return resource.rowKey(a.v.row).localeCompare(resource.rowKey(b.v.row));
+    });
+    return keyed.map((x) => x.v);
+  }
+  return out;
+}
+
+/** Column widths for the given total width: content-sized, the grow column takes what is left. */
+export function columnWidths(resource: AnyResource, views: RowView[], total: number): number[] {
+  const cols = resource.columns;
+  const widths = cols.map((c) => c.header.length + 1);
+  for (const v of views) {
+    v.cells.forEach((cell, i) => {
+      if (cell.length > widths[i]!) widths[i] = cell.length;
+    });
+  }
+  const gaps = cols.length - 1;
+  const capped = widths.map((w) => Math.min(w, 48));
+  const growIdx = cols.findIndex((c) => c.grow);
+  const fixed = capped.reduce((a, b, i) => (i === growIdx ? a : a + b), 0);
+  if (growIdx >= 0) capped[growIdx] = Math.max(8, total - gaps - fixed);
+  return capped;
+}
+
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (text.length > width) return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
+  return align === 'right' ? text.padStart(width) : text.padEnd(width);
+}

@@ -1,0 +1,37 @@
+import React from 'react';
+import {Box, Text} from 'ink';
+import {useStore} from '../store/store.js';
+import type {AppController, ConnState} from '../store/app-store.js';
+
+const selectConnections = (s: ReturnType<AppController['connections']['getState']>) => s;
+const selectNamespace = (s: ReturnType<AppController['ui']['getState']>) => s.namespace;
+
+function Conn({name, state, where}: {name: string; state: ConnState; where: string}) {
+  const mark = state.status === 'up' ? '●' : state.status === 'down' ? '✗' : '…';
+  const color = state.status === 'up' ? 'green' : state.status === 'down' ? 'red' : 'yellow';
+  const text = state.status === 'up' ? `${state.version ?? ''} ${where}` : state.status === 'down' ? `down ${where}` : `connecting ${where}`;
+  return (
+    <Text wrap="truncate-end">
+      <Text color="cyan">{name}:</Text> <Text color={color}>{mark}</Text> {text}
+    </Text>
+  );
+}
+
+export function Header({app, version}: {app: AppController; version: string}) {
+  const conns = useStore(app.connections, selectConnections);
+  const namespace = useStore(app.ui, selectNamespace);
+  const {config} = app.ctx;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold color="magenta">undock</Text> {version}
+        {'  '}
+        <Text color="cyan">namespace:</Text> <Text bold>{namespace}</Text>
+        {config.readonly ? <Text color="yellow">  [readonly]</Text> : null}
+      </Text>
+      <Conn name="containerd" state={conns.containerd} where={config.address} />
+      <Conn name="CRI" state={conns.cri} where={config.runtimeEndpoint === config.address ? '(same socket)' : config.runtimeEndpoint} />
+      <Conn name="etcd" state={conns.etcd} where={app.ctx.etcd.endpoints.join(',')} />
+    </Box>
+  );
+}

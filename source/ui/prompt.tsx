@@ -1,0 +1,22 @@
+import React from 'react';
+import {Text} from 'ink';
+import {completeCommand} from '../keys/dispatch.js';
+import type {UiState} from '../store/app-store.js';
+import {useStore, type Store} from '../store/store.js';
+
+const selectPrompt = (s: UiState) => ({mode: s.mode, input: s.input});
+
+/** The : command bar and the / filter prompt, with the command completion shown dimmed. */
+export function Prompt({ui}: {ui: Store<UiState>}) {
+  const {mode, input} = useStore(ui, selectPrompt);
+  if (mode !== 'command' && mode !== 'filter') return null;
+  const completion = mode === 'command' ? completeCommand(input) : undefined;
+  return (
+    <Text>
+      <Text color="yellow" bold>{mode === 'command' ? ':' : '/'}</Text>
+      {input}
+      <Text inverse> </Text>
+      {completion ? <Text dimColor>{completion.slice(input.trimStart().length)}  (tab)</Text> : null}
+    </Text>
+  );
+}
