@@ -1,6 +1,11 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {useStore} from '../store/store.js';
+import {socketPath} from '../data/grpc/connection.js';
+
+function sameSocket(a: string, b: string): boolean {
+  return (socketPath(a) ?? a) === (socketPath(b) ?? b);
+}
 import type {AppController, ConnState} from '../store/app-store.js';
 
 const selectConnections = (s: ReturnType<AppController['connections']['getState']>) => s;
@@ -30,7 +35,7 @@ export function Header({app, version}: {app: AppController; version: string}) {
         {config.readonly ? <Text color="yellow">  [readonly]</Text> : null}
       </Text>
       <Conn name="containerd" state={conns.containerd} where={config.address} />
-      <Conn name="CRI" state={conns.cri} where={config.runtimeEndpoint === config.address ? '(same socket)' : config.runtimeEndpoint} />
+      <Conn name="CRI" state={conns.cri} where={sameSocket(config.runtimeEndpoint, config.address) ? '(same socket)' : config.runtimeEndpoint} />
       <Conn name="etcd" state={conns.etcd} where={app.ctx.etcd.endpoints.join(',')} />
     </Box>
   );

@@ -89,7 +89,7 @@ export class GrpcConnection {
     }
   }
 
-  unary<Req, Res>(protoFile: string, service: string, method: string, req: Req, opts: CallOptions = {}): Promise<Res> {
+  async unary<Req, Res>(protoFile: string, service: string, method: string, req: Req, opts: CallOptions = {}): Promise<Res> {
     this.refuseIfReadonly(method, opts);
     const client = this.client(protoFile, service);
     const deadline = new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
@@ -107,7 +107,7 @@ export class GrpcConnection {
   }
 
   /** A server stream; collects every message unless onMessage is given. */
-  serverStream<Req, Msg>(
+  async serverStream<Req, Msg>(
     protoFile: string,
     service: string,
     method: string,

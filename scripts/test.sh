@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing, builds, starts a private sandbox (containerd + etcd), seeds it,
+# runs every test layer against it, and stops the sandbox whatever happens.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/ensure-deps.sh
+npm run -s build
+
+# A sandbox of its own, so a demo left running is never touched.
+export UNDOCK_SANDBOX="${UNDOCK_TEST_SANDBOX:-/tmp/undock-test-$$}"
+cleanup() { bash scripts/sandbox.sh down --purge >&2 || true; }
+trap cleanup EXIT
+bash scripts/sandbox.sh up >&2
+bash scripts/sandbox.sh seed >&2
+eval "$(bash scripts/sandbox.sh env)"
+
+mapfile -t files < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
+if [ "$#" -gt 0 ]; then files=("$@"); fi
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
