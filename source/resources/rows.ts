@@ -57,7 +57,10 @@ export function viewRows(
   return out;
 }
 
-/** Column widths for the given total width: content-sized, the grow column takes what is left. */
+/**
+ * Column widths for the given total width: each column as wide as its content; when that is too
+ * wide, the widest columns give way first (never below their header); spare width goes to the grow column.
+ */
 export function columnWidths(resource: AnyResource, views: RowView[], total: number): number[] {
   const cols = resource.columns;
   const widths = cols.map((c) => c.header.length + 1);
@@ -66,12 +69,21 @@ export function columnWidths(resource: AnyResource, views: RowView[], total: num
       if (cell.length > widths[i]!) widths[i] = cell.length;
     });
   }
-  const gaps = cols.length - 1;
-  const capped = widths.map((w) => Math.min(w, 48));
+  const available = Math.max(cols.length, total - (cols.length - 1));
+  const min = cols.map((c) => c.header.length + 1);
+  let overflow = widths.reduce((a, b) => a + b, 0) - available;
+  while (overflow > 0) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (w > min[i]! && (widest < 0 || w > widths[widest]!)) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest]!--;
+    overflow--;
+  }
   const growIdx = cols.findIndex((c) => c.grow);
-  const fixed = capped.reduce((a, b, i) => (i === growIdx ? a : a + b), 0);
-  if (growIdx >= 0) capped[growIdx] = Math.max(8, total - gaps - fixed);
-  return capped;
+  if (overflow < 0 && growIdx >= 0) widths[growIdx]! -= overflow;
+  return widths;
 }
 
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {

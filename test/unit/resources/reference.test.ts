@@ -6,6 +6,8 @@ import {formatAge, formatBytes} from '../../../source/resources/format.js';
 test('references split into repository, tag and digest, registry ports included', () => {
   assert.deepEqual(splitReference('docker.io/library/busybox:1.36'), {repository: 'docker.io/library/busybox', tag: '1.36', digest: ''});
   assert.deepEqual(splitReference('127.0.0.1:5000/x/y'), {repository: '127.0.0.1:5000/x/y', tag: '', digest: ''});
+  const id = 'sha256:' + 'f'.repeat(64);
+  assert.deepEqual(splitReference(id), {repository: id, tag: '', digest: ''});
   assert.deepEqual(splitReference('127.0.0.1:5000/x/y:1@sha256:00'), {repository: '127.0.0.1:5000/x/y', tag: '1', digest: 'sha256:00'});
 });
 

@@ -61,6 +61,11 @@ test('the grow column takes the width that is left, and cells are cut with an el
   const views = viewRows(images, rows, {filter: '', sort: {column: 'name', descending: false}, now});
   const widths = columnWidths(images, views, 100);
   assert.equal(widths.reduce((a, b) => a + b, 0) + widths.length - 1, 100);
+  const narrow = columnWidths(images, views, 60);
+  assert.equal(narrow.reduce((a, b) => a + b, 0) + narrow.length - 1, 60);
+  // The long name column gives way first; short columns keep their content.
+  assert.deepEqual(narrow.slice(1), [6, 12, 9, 11, 4]);
+  assert.equal(narrow[0], 13);
   assert.equal(fit('abcdef', 4), 'abc…');
   assert.equal(fit('ab', 4, 'right'), '  ab');
 });
