@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/ensure-deps.sh
 npm run -s build
+npx tsc -p tsconfig.test.json   # tests and scripts are type-checked too
 
 # A sandbox of its own, so a demo left running is never touched.
 export UNDOCK_SANDBOX="${UNDOCK_TEST_SANDBOX:-/tmp/undock-test-$$}"

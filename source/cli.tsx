@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: must run before Ink is loaded.
+import {restoreCiEnv} from './terminal/interactive.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,8 @@ import {AppController} from './store/app-store.js';
 import {enterFullScreen, installExitGuards, leaveFullScreen} from './terminal/screen.js';
 import {App} from './ui/app.js';
 import {versionReport} from './version-command.js';
+
+restoreCiEnv();
 
 const cli = meow(
   `
