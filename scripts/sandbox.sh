@@ -269,6 +269,10 @@ write_env() {
     echo "export ETCDCTL_API=3"
     echo "export ETCDCTL_ENDPOINTS=$ep"
     echo "export UNDOCK_SANDBOX=$SB"
+    # containers undock runs here share the sandbox's runc state, cgroup parent and log folder
+    echo "export UNDOCK_RUNC_ROOT=$SB/runc"
+    echo "export UNDOCK_CGROUP_PARENT=$CGROUP_PARENT"
+    echo "export UNDOCK_LOG_DIR=$SB/logs"
   } >"$SB/env.sh.tmp"
   mv "$SB/env.sh.tmp" "$SB/env.sh"
 }
@@ -452,6 +456,10 @@ cmd_down() {
   # 0. etcd, in parallel with the rest (it takes ~2 s to shut down)
   stop_pid etcd 10 &
   local etcd_stopper=$!
+  # registries a test started inside the sandbox (scripts/sandbox/registry.sh), even if it died midway
+  for d in "$SB"/registry*/; do
+    [ -d "$d" ] && REGISTRY_DIR=${d%/} bash "$HERE/registry.sh" down >/dev/null 2>&1 || true
+  done
   # 1. tasks, through containerd while it answers
   if containerd_ok; then
     local killers=()

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import {findResource, viewNames} from './resources/registry.js';
 
 export interface Config {
@@ -8,6 +10,11 @@ export interface Config {
   readonly: boolean;
   view: string;
   refreshMs: number;
+  /** Where containers that undock runs write stdout and stderr. */
+  logDir: string;
+  /** runc state folder and cgroup parent for containers undock runs (unset: runc's and containerd's defaults). */
+  runcRoot?: string;
+  cgroupParent?: string;
 }
 
 export interface FlagValues {
@@ -49,5 +56,8 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     readonly: flags.readonly ?? false,
     view: view.id,
     refreshMs: Math.round(refresh * 1000),
+    runcRoot: env.UNDOCK_RUNC_ROOT || undefined,
+    cgroupParent: env.UNDOCK_CGROUP_PARENT || undefined,
+    logDir: env.UNDOCK_LOG_DIR || path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local/state'), 'undock/logs'),
   });
 }

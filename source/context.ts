@@ -28,6 +28,7 @@ export function createDataContext(config: Config): DataContext & {close(): void}
     cri: new CriClient(criConn),
     etcd,
     imageContent: new ImageContentResolver(containerd),
+    memo: new Map(),
     close() {
       containerdConn.close();
       criConn.close();

@@ -29,7 +29,22 @@ export const tableBindings: Binding[] = [
   {id: 'bottom', keys: ['G', 'end'], label: 'bottom'},
 ];
 
-export function findBinding(bindings: Binding[], key: string): Binding | undefined {
+export const allNamespacesBinding: Binding = {id: 'all-namespaces', keys: ['0'], label: 'all namespaces', hint: true};
+
+export const detailBindings: Binding[] = [
+  {id: 'toggle-format', keys: ['y'], label: 'YAML / JSON', hint: true},
+  {id: 'back', keys: ['esc'], label: 'back', hint: true},
+  ...tableBindings.map((b) => ({...b, label: b.label.replace('down', 'scroll down').replace(/^up$/, 'scroll up')})),
+];
+
+export const dialogBindings: Binding[] = [
+  {id: 'confirm', keys: ['y'], label: 'confirm'},
+  {id: 'switch', keys: ['tab', 'left', 'right'], label: 'switch button'},
+  {id: 'press', keys: ['enter'], label: 'press the focused button (Cancel first)'},
+  {id: 'cancel', keys: ['esc', 'n'], label: 'cancel'},
+];
+
+export function findBinding<B extends Binding>(bindings: B[], key: string): B | undefined {
   return bindings.find((b) => b.keys.includes(key));
 }
 

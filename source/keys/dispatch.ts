@@ -1,21 +1,23 @@
 import {findResource, resources} from '../resources/registry.js';
 import type {AppController} from '../store/app-store.js';
-import {errorLine} from '../data/errors.js';
-import {findBinding, globalBindings, tableBindings} from './bindings.js';
+import {findBinding, globalBindings, tableBindings, allNamespacesBinding, detailBindings} from './bindings.js';
 import type {KeyPress} from './parse.js';
 
-/** What the visible table publishes so keys can move within it without recomputing rows. */
-export interface TableView {
+/** What the visible view publishes so keys can move within it without recomputing rows. */
+export interface ViewMetrics {
   count: number;
   pageSize: number;
   rowAt: (index: number) => unknown;
 }
 
 export const commandNames = [
-  ...resources.flatMap((r) => [r.id, ...r.aliases]),
+  ...resources.filter((r) => !r.nested).flatMap((r) => [r.id, ...r.aliases]),
   'quit',
   'q',
 ];
+
+/** Names kept for views still to come, so no alias takes them meanwhile. */
+const RESERVED = ['keys', 'etcd', 'kv'];
 
 /** Completes a command word from the known names (first match, by list order). */
 export function completeCommand(input: string): string | undefined {
@@ -32,25 +34,51 @@ export function runCommand(app: AppController, line: string): void {
     app.quit();
     return;
   }
-  const resource = findResource(cmd);
-  if (!resource) {
-    app.setStatus(`unknown command ":${cmd}" (try ${resources.map((r) => ':' + r.id).join(', ')}, :q)`, 'error');
+  if (RESERVED.includes(cmd)) {
+    app.setStatus(`:${cmd} is reserved for the etcd key tree, which is not built yet`, 'error');
     return;
   }
-  if (resource.id === 'namespaces' && args[0]) {
+  const resource = findResource(cmd);
+  if (!resource || resource.nested) {
+    const names = resources.filter((r) => !r.nested).map((r) => ':' + r.id);
+    app.setStatus(`unknown command ":${cmd}" (try ${names.join(', ')}, :q)`, 'error');
+    return;
+  }
+  if (resource.id === 'namespaces') {
+    if (args[0]) app.setNamespace(args[0]);
+    else app.pushView(resource, {crumb: 'namespaces'});
+    return;
+  }
+  if (args[0] === 'all' && resource.allNamespaces) {
+    app.openView(resource, {allNamespaces: true});
+    return;
+  }
+  if (args[0] && args[0] !== 'all') {
+    // ":co k8s.io" as in k9s ":pods kube-system": switch namespace, then show the view.
+    app.openView(resource);
     app.setNamespace(args[0]);
     return;
   }
-  if (resource.id === 'namespaces') app.pushView(resource);
-  else app.openView(resource);
+  app.openView(resource);
 }
 
-/** Routes one key: help > prompt > pane > global. */
-export function dispatchKey(app: AppController, table: TableView, key: KeyPress): void {
+/** Routes one key: dialog > form > help > prompt > view. */
+export function dispatchKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
   const ui = app.ui.getState();
+  if (key.name === 'ctrl+c') {
+    app.quit();
+    return;
+  }
+  if (ui.dialog) {
+    dialogKey(app, key);
+    return;
+  }
+  if (ui.form) {
+    formKey(app, key);
+    return;
+  }
   if (ui.mode === 'help') {
     if (key.name === 'esc' || key.name === '?' || key.name === 'q' || key.name === 'enter') app.ui.setState({mode: 'table'});
-    else if (key.name === 'ctrl+c') app.quit();
     return;
   }
   if (ui.mode === 'command' || ui.mode === 'filter') {
@@ -58,57 +86,181 @@ export function dispatchKey(app: AppController, table: TableView, key: KeyPress)
     return;
   }
   const frame = app.currentFrame();
+  if (frame.kind === 'detail') {
+    detailKey(app, view, key);
+    return;
+  }
+  tableKey(app, view, key);
+}
+
+function globalKey(app: AppController, name: string): boolean {
+  const global = findBinding(globalBindings, name);
+  switch (global?.id) {
+    case 'quit':
+      app.quit();
+      return true;
+    case 'help':
+      app.ui.setState({mode: 'help'});
+      return true;
+    case 'command':
+      app.ui.setState({mode: 'command', input: ''});
+      return true;
+    default:
+      return false;
+  }
+}
+
+function tableKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
+  const frame = app.currentTable();
   const resource = app.currentResource();
 
-  const action = findBinding(resource.actions, key.name) as (typeof resource.actions)[number] | undefined;
+  const action = findBinding(resource.actions, key.name);
   if (action) {
-    const row = table.rowAt(frame.selected);
-    if (row === undefined) {
+    const row = view.rowAt(frame.selected);
+    if (row === undefined && !action.noRow) {
       app.setStatus('nothing selected');
       return;
     }
-    Promise.resolve()
-      .then(() => action.run(row, app.ctx))
-      .then((result) => {
-        if (result.kind === 'set-namespace') app.setNamespace(result.namespace);
-        else if (result.kind === 'status') app.setStatus(result.text, result.level);
-      })
-      .catch((err) => app.setStatus(errorLine(err), 'error'));
+    if (action.disabled) {
+      app.setStatus(`${action.label}: ${action.disabled}`, 'error');
+      return;
+    }
+    if (action.dangerous && app.ctx.config.readonly) {
+      app.setStatus(`${action.label} refused: undock runs with --readonly`, 'error');
+      return;
+    }
+    const scope = app.scope(frame);
+    app.runAsync(action.label, () =>
+      action.run(row, {ctx: app.ctx, scope, report: (text) => app.ui.setState({busy: text})}),
+    );
     return;
   }
 
   const nav = findBinding(tableBindings, key.name);
   if (nav) {
-    moveSelection(app, table, nav.id);
+    const selected = move(frame.selected, view, nav.id);
+    if (selected !== frame.selected) app.updateTable({selected});
     return;
   }
 
   const sortCol = resource.columns.find((c) => c.sortKey && c.sortKey === key.name);
   if (sortCol) {
     const descending = frame.sort.column === sortCol.id ? !frame.sort.descending : false;
-    app.updateFrame({sort: {column: sortCol.id, descending}, selected: 0, top: 0});
+    app.updateTable({sort: {column: sortCol.id, descending}, selected: 0, top: 0});
     return;
   }
 
-  const global = findBinding(globalBindings, key.name);
-  switch (global?.id) {
-    case 'quit':
-      app.quit();
+  if (resource.allNamespaces && allNamespacesBinding.keys.includes(key.name)) {
+    app.updateTable({allNamespaces: !frame.allNamespaces, selected: 0, top: 0});
+    return;
+  }
+
+  if (key.name === '/') {
+    app.ui.setState({mode: 'filter', input: frame.filter});
+    return;
+  }
+  if (key.name === 'esc') {
+    if (frame.filter) app.updateTable({filter: '', selected: 0, top: 0});
+    else app.back();
+    return;
+  }
+  globalKey(app, key.name);
+}
+
+function detailKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
+  const frame = app.currentFrame();
+  if (frame.kind !== 'detail') return;
+  const b = findBinding(detailBindings, key.name);
+  if (b?.id === 'back') {
+    app.back();
+    return;
+  }
+  if (b?.id === 'toggle-format') {
+    app.updateDetail({format: frame.format === 'yaml' ? 'json' : 'yaml', scroll: 0});
+    return;
+  }
+  if (b) {
+    // Scrolling moves the first visible line; the last page stays full.
+    const maxTop = Math.max(0, view.count - view.pageSize);
+    const scroll = Math.min(maxTop, move(frame.scroll, {...view, count: maxTop + 1}, b.id));
+    if (scroll !== frame.scroll) app.updateDetail({scroll});
+    return;
+  }
+  globalKey(app, key.name);
+}
+
+function dialogKey(app: AppController, key: KeyPress): void {
+  const dialog = app.ui.getState().dialog!;
+  const close = () => app.ui.setState({dialog: undefined});
+  switch (key.name) {
+    case 'esc':
+    case 'n':
+    case 'q':
+      close();
+      app.setStatus('cancelled');
       return;
-    case 'help':
-      app.ui.setState({mode: 'help'});
+    case 'tab':
+    case 'shift+tab':
+    case 'left':
+    case 'right':
+    case 'h':
+    case 'l':
+      app.ui.setState({dialog: {...dialog, focus: dialog.focus === 'cancel' ? 'confirm' : 'cancel'}});
       return;
-    case 'command':
-      app.ui.setState({mode: 'command', input: ''});
+    case 'y':
+      close();
+      app.runAsync(dialog.confirmLabel, dialog.run);
       return;
-    case 'filter':
-      app.ui.setState({mode: 'filter', input: frame.filter});
-      return;
-    case 'back':
-      if (frame.filter) app.updateFrame({filter: '', selected: 0, top: 0});
-      else app.back();
+    case 'enter':
+      close();
+      if (dialog.focus === 'confirm') app.runAsync(dialog.confirmLabel, dialog.run);
+      else app.setStatus('cancelled');
       return;
     default:
+  }
+}
+
+function formKey(app: AppController, key: KeyPress): void {
+  const form = app.ui.getState().form!;
+  const setField = (value: string) => {
+    const fields = form.fields.map((f, i) => (i === form.focus ? {...f, value} : f));
+    app.ui.setState({form: {...form, fields}});
+  };
+  const current = form.fields[form.focus]!;
+  switch (key.name) {
+    case 'esc':
+      app.ui.setState({form: undefined});
+      app.setStatus('cancelled');
+      return;
+    case 'tab':
+    case 'down':
+      app.ui.setState({form: {...form, focus: (form.focus + 1) % form.fields.length}});
+      return;
+    case 'shift+tab':
+    case 'up':
+      app.ui.setState({form: {...form, focus: (form.focus - 1 + form.fields.length) % form.fields.length}});
+      return;
+    case 'enter': {
+      if (form.focus < form.fields.length - 1) {
+        app.ui.setState({form: {...form, focus: form.focus + 1}});
+        return;
+      }
+      const values = Object.fromEntries(form.fields.map((f) => [f.id, f.value]));
+      app.ui.setState({form: undefined});
+      app.runAsync(form.submitLabel, () => form.submit(values));
+      return;
+    }
+    case 'backspace':
+      setField(current.value.slice(0, -1));
+      return;
+    case 'ctrl+u':
+      setField('');
+      return;
+    case 'ctrl+w':
+      setField(current.value.replace(/\S*\s*$/, ''));
+      return;
+    default:
+      if (key.text) setField(current.value + key.text);
   }
 }
 
@@ -118,12 +270,12 @@ function promptKey(app: AppController, key: KeyPress): void {
   const setInput = (input: string) => {
     app.ui.setState({input});
     // The filter applies as it is typed, as in k9s.
-    if (isFilter) app.updateFrame({filter: input, selected: 0, top: 0});
+    if (isFilter) app.updateTable({filter: input, selected: 0, top: 0});
   };
   switch (key.name) {
     case 'esc':
       app.ui.setState({mode: 'table', input: ''});
-      if (isFilter) app.updateFrame({filter: '', selected: 0, top: 0});
+      if (isFilter) app.updateTable({filter: '', selected: 0, top: 0});
       return;
     case 'enter':
       app.ui.setState({mode: 'table', input: ''});
@@ -145,41 +297,35 @@ function promptKey(app: AppController, key: KeyPress): void {
       if (completion) setInput(completion);
       return;
     }
-    case 'ctrl+c':
-      app.quit();
-      return;
     default:
       if (key.text) setInput(ui.input + key.text);
   }
 }
 
-function moveSelection(app: AppController, table: TableView, id: string): void {
-  const frame = app.currentFrame();
-  const last = Math.max(0, table.count - 1);
-  const page = Math.max(1, table.pageSize);
-  let selected = frame.selected;
+function move(current: number, view: ViewMetrics, id: string): number {
+  const last = Math.max(0, view.count - 1);
+  const page = Math.max(1, view.pageSize);
+  let next = current;
   switch (id) {
     case 'down':
-      selected++;
+      next++;
       break;
     case 'up':
-      selected--;
+      next--;
       break;
     case 'page-down':
-      selected += page;
+      next += page;
       break;
     case 'page-up':
-      selected -= page;
+      next -= page;
       break;
     case 'top':
-      selected = 0;
+      next = 0;
       break;
     case 'bottom':
-      selected = last;
+      next = last;
       break;
     default:
   }
-  selected = Math.min(last, Math.max(0, selected));
-  if (selected !== frame.selected) app.updateFrame({selected});
+  return Math.min(last, Math.max(0, next));
 }
-

@@ -1,13 +1,18 @@
+import {containers} from './containers/index.js';
+import {events} from './events/index.js';
 import {images} from './images/index.js';
 import {namespaces} from './namespaces/index.js';
+import {podContainers} from './pod-containers/index.js';
+import {pods} from './pods/index.js';
+import {processes} from './processes/index.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, namespaces];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();
   return resources.find((r) => r.id === n || r.aliases.includes(n));
 }
 
-export const viewNames = resources.map((r) => r.id);
+export const viewNames = resources.filter((r) => !r.nested).map((r) => r.id);

@@ -1,4 +1,9 @@
-import type {AnyResource} from './types.js';
+import type {AnyResource, Column} from './types.js';
+
+/** The columns a view shows: the namespace column only when it lists every namespace. */
+export function visibleColumns(resource: AnyResource, allNamespaces: boolean): Column<unknown>[] {
+  return resource.columns.filter((c) => allNamespaces || !c.allNamespacesOnly);
+}
 
 export interface RowView {
   row: unknown;
@@ -32,17 +37,18 @@ export function makeFilter(resource: AnyResource, filter: string): (row: unknown
 export function viewRows(
   resource: AnyResource,
   rows: unknown[],
-  opts: {filter: string; sort: {column: string; descending: boolean}; now: number},
+  opts: {filter: string; sort: {column: string; descending: boolean}; now: number; columns?: Column<unknown>[]},
 ): RowView[] {
+  const columns = opts.columns ?? resource.columns;
   const keep = makeFilter(resource, opts.filter);
   const out: RowView[] = [];
   for (const row of rows) {
-    const cells = resource.columns.map((c) => c.cell(row, opts.now));
+    const cells = columns.map((c) => c.cell(row, opts.now));
     if (keep(row, cells)) out.push({row, cells});
   }
-  const idx = resource.columns.findIndex((c) => c.id === opts.sort.column);
+  const idx = columns.findIndex((c) => c.id === opts.sort.column);
   if (idx >= 0) {
-    const col = resource.columns[idx]!;
+    const col = columns[idx]!;
     const key = col.sortValue ?? ((r: unknown) => col.cell(r, opts.now));
     const dir = opts.sort.descending ? -1 : 1;
     const keyed = out.map((v) => ({v, k: key(v.row)}));
@@ -61,8 +67,7 @@ export function viewRows(
  * Column widths for the given total width: each column as wide as its content; when that is too
  * wide, the widest columns give way first (never below their header); spare width goes to the grow column.
  */
-export function columnWidths(resource: AnyResource, views: RowView[], total: number): number[] {
-  const cols = resource.columns;
+export function columnWidths(cols: Column<unknown>[], views: RowView[], total: number): number[] {
   const widths = cols.map((c) => c.header.length + 1);
   for (const v of views) {
     v.cells.forEach((cell, i) => {

@@ -12,7 +12,11 @@ export interface DataContext {
   cri: CriClient;
   etcd: EtcdClient;
   imageContent: ImageContentResolver;
+  /** Per-resource memory between loads (e.g. the last CPU sample, pod IPs already looked up). */
+  memo: Map<string, unknown>;
 }
+
+export type Daemon = 'containerd' | 'cri' | 'etcd';
 
 export interface Column<Row> {
   id: string;
@@ -22,34 +26,87 @@ export interface Column<Row> {
   align?: 'left' | 'right';
   /** Takes the width that is left (one column per table). */
   grow?: boolean;
+  /** Shown only when the view lists every namespace. */
+  allNamespacesOnly?: boolean;
   /** Pure rendering of one cell. */
   cell: (row: Row, now: number) => string;
   /** What sorting compares; defaults to the cell text. */
   sortValue?: (row: Row) => string | number;
 }
 
-/** What a resource action does when its key is pressed; the app carries it out. */
+/** Where a load looks: the containerd namespace (or all of them) and the parent a drill-down came from. */
+export interface LoadScope {
+  namespace: string;
+  allNamespaces: boolean;
+  params: Record<string, string>;
+}
+
+export interface FormField {
+  id: string;
+  label: string;
+  value: string;
+  hint?: string;
+}
+
+/** What a resource action asks the app to do. Actions never touch the UI themselves. */
 export type ActionResult =
+  | {kind: 'none'}
   | {kind: 'status'; text: string; level?: 'info' | 'error'}
   | {kind: 'set-namespace'; namespace: string}
-  | {kind: 'none'};
+  | {kind: 'push'; resource: string; params: Record<string, string>; crumb: string}
+  | {kind: 'describe'; title: string; load: () => Promise<unknown>}
+  | {
+      kind: 'confirm';
+      title: string;
+      /** Exactly what will be affected, one line each. */
+      lines: string[];
+      confirmLabel: string;
+      run: () => Promise<ActionResult>;
+    }
+  | {
+      kind: 'form';
+      title: string;
+      lines?: string[];
+      fields: FormField[];
+      submitLabel: string;
+      submit: (values: Record<string, string>) => Promise<ActionResult>;
+    };
+
+/** What an action may use while it runs: the clients, where the view looks, and a way to report progress. */
+export interface ActionEnv {
+  ctx: DataContext;
+  scope: LoadScope;
+  report: (text: string) => void;
+}
 
 export interface Action<Row> extends Binding {
-  run: (row: Row, ctx: DataContext) => Promise<ActionResult> | ActionResult;
+  run: (row: Row, env: ActionEnv) => Promise<ActionResult> | ActionResult;
+  /** Needs no selected row (e.g. pull). */
+  noRow?: boolean;
 }
 
 export interface ResourceDef<Row> {
   id: string;
   title: string;
   aliases: string[];
+  /** Which daemon the rows come from: its header entry goes down when a load fails. */
+  daemon: Daemon;
   /** Whether rows depend on the current containerd namespace (shown in the title). */
   namespaced: boolean;
+  /** Reached only by drilling down (needs params), not from the command bar. */
+  nested?: boolean;
+  /** Can list every namespace at once (`:co all`, `0`). */
+  allNamespaces?: boolean;
+  /** Reloads on containerd events (the relist timer is the safety net). */
+  followsEvents?: boolean;
   columns: Column<Row>[];
   defaultSort: {column: string; descending?: boolean};
   rowKey: (row: Row) => string;
-  /** Words the / filter matches besides the cells (e.g. labels as key=value). */
+  /** Labels the / filter's -l matches. */
   labels?: (row: Row) => Record<string, string>;
-  load: (ctx: DataContext, namespace: string, signal: AbortSignal) => Promise<Row[]>;
+  /** Title of a drilled-down view, from its params. */
+  viewTitle?: (params: Record<string, string>) => string;
+  load: (ctx: DataContext, scope: LoadScope, signal: AbortSignal) => Promise<Row[]>;
   actions: Action<Row>[];
 }
 

@@ -2,8 +2,10 @@ import {isDeepStrictEqual} from 'node:util';
 import {Source} from '../data/source.js';
 import {errorLine} from '../data/errors.js';
 import {findResource} from '../resources/registry.js';
-import type {AnyResource, DataContext} from '../resources/types.js';
+import type {ActionResult, AnyResource, DataContext, Daemon, FormField, LoadScope} from '../resources/types.js';
 import {createStore, type Store} from './store.js';
+import {EventFeed} from './event-feed.js';
+import {EVENTS_MEMO} from '../resources/events/index.js';
 
 export type ConnStatus = 'connecting' | 'up' | 'down';
 
@@ -14,11 +16,7 @@ export interface ConnState {
   error?: string;
 }
 
-export interface ConnectionsState {
-  containerd: ConnState;
-  cri: ConnState;
-  etcd: ConnState;
-}
+export type ConnectionsState = Record<Daemon, ConnState>;
 
 export interface ResourceState {
   rows: unknown[];
@@ -29,12 +27,52 @@ export interface ResourceState {
   updatedAt?: number;
 }
 
-export interface ViewFrame {
+export interface TableFrame {
+  kind: 'table';
   resource: string;
+  params: Record<string, string>;
+  /** Breadcrumb text. */
+  crumb: string;
+  allNamespaces: boolean;
   selected: number;
   top: number;
   filter: string;
   sort: {column: string; descending: boolean};
+}
+
+export interface DetailFrame {
+  kind: 'detail';
+  id: number;
+  title: string;
+  crumb: string;
+  scroll: number;
+  format: 'yaml' | 'json';
+}
+
+export type ViewFrame = TableFrame | DetailFrame;
+
+export interface DetailState {
+  loading: boolean;
+  value?: unknown;
+  error?: string;
+}
+
+export interface DialogState {
+  title: string;
+  lines: string[];
+  confirmLabel: string;
+  /** Which button has focus: cancel is the default, so a stray enter changes nothing. */
+  focus: 'cancel' | 'confirm';
+  run: () => Promise<ActionResult>;
+}
+
+export interface FormState {
+  title: string;
+  lines: string[];
+  fields: FormField[];
+  focus: number;
+  submitLabel: string;
+  submit: (values: Record<string, string>) => Promise<ActionResult>;
 }
 
 export type Mode = 'table' | 'command' | 'filter' | 'help';
@@ -44,15 +82,23 @@ export interface UiState {
   namespace: string;
   mode: Mode;
   input: string;
+  dialog?: DialogState;
+  form?: FormState;
+  /** An action still running (shown in the status line; its result replaces it). */
+  busy?: string;
   status?: {text: string; level: 'info' | 'error'};
   now: number;
 }
 
 const emptyResource: ResourceState = {rows: [], loaded: false, stale: false};
 
-export function newFrame(resource: AnyResource): ViewFrame {
+export function newTableFrame(resource: AnyResource, opts: {params?: Record<string, string>; crumb?: string; allNamespaces?: boolean} = {}): TableFrame {
   return {
+    kind: 'table',
     resource: resource.id,
+    params: opts.params ?? {},
+    crumb: opts.crumb ?? resource.id,
+    allNamespaces: opts.allNamespaces ?? false,
     selected: 0,
     top: 0,
     filter: '',
@@ -60,16 +106,29 @@ export function newFrame(resource: AnyResource): ViewFrame {
   };
 }
 
+/** The topmost table frame (a detail view sits over the table it describes). */
+export function topTable(stack: ViewFrame[]): TableFrame {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const f = stack[i]!;
+    if (f.kind === 'table') return f;
+  }
+  throw new Error('no table frame');
+}
+
 /**
- * Owns the stores and the data sources behind them. Only the visible view's resource is polled;
- * switching view or namespace swaps its source.
+ * Owns the stores and the data sources behind them. Only the visible table's resource is polled;
+ * switching view, parent or namespace swaps its source. containerd events trigger a reload of
+ * the visible view; the relist timer is the safety net.
  */
 export class AppController {
   readonly ctx: DataContext;
   readonly ui: Store<UiState>;
   readonly connections: Store<ConnectionsState>;
+  readonly events: EventFeed;
   private readonly resourceStores = new Map<string, Store<ResourceState>>();
-  private active?: {key: string; source: Source<unknown[]>};
+  private readonly detailStores = new Map<number, Store<DetailState>>();
+  private nextDetailId = 1;
+  private active?: {key: string; source: Source<unknown[]>; resource: AnyResource};
   private probeTimer?: NodeJS.Timeout;
   private clockTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -79,7 +138,7 @@ export class AppController {
     this.ctx = ctx;
     const first = findResource(ctx.config.view)!;
     this.ui = createStore<UiState>({
-      stack: [newFrame(first)],
+      stack: [newTableFrame(first)],
       namespace: ctx.config.namespace,
       mode: 'table',
       input: '',
@@ -90,11 +149,24 @@ export class AppController {
       cri: {status: 'connecting'},
       etcd: {status: 'connecting'},
     });
+    this.events = new EventFeed(ctx.containerd, {
+      onEvent: () => {
+        if (this.active?.resource.followsEvents) this.active.source.trigger();
+      },
+      onConnected: () => {
+        // No replay after a (re)subscribe: relist what is shown.
+        this.active?.source.trigger();
+        void this.probe();
+      },
+      onLost: (error) => this.markDown('containerd', error),
+    });
   }
 
   start(): void {
+    this.ctx.memo.set(EVENTS_MEMO, () => this.events.store.getState().events);
     this.unsubscribe = this.ui.subscribe(() => this.syncSource());
     this.syncSource();
+    this.events.start();
     void this.probe();
     this.probeTimer = setInterval(() => void this.probe(), 5_000);
     this.probeTimer.unref();
@@ -107,6 +179,7 @@ export class AppController {
     this.unsubscribe?.();
     clearInterval(this.probeTimer);
     clearInterval(this.clockTimer);
+    this.events.stop();
     this.active?.source.stop();
     this.active = undefined;
   }
@@ -120,13 +193,30 @@ export class AppController {
     return s;
   }
 
+  detailStore(id: number): Store<DetailState> {
+    let s = this.detailStores.get(id);
+    if (!s) {
+      s = createStore<DetailState>({loading: true});
+      this.detailStores.set(id, s);
+    }
+    return s;
+  }
+
   currentFrame(): ViewFrame {
     const {stack} = this.ui.getState();
     return stack[stack.length - 1]!;
   }
 
+  currentTable(): TableFrame {
+    return topTable(this.ui.getState().stack);
+  }
+
   currentResource(): AnyResource {
-    return findResource(this.currentFrame().resource)!;
+    return findResource(this.currentTable().resource)!;
+  }
+
+  scope(frame: TableFrame = this.currentTable()): LoadScope {
+    return {namespace: this.ui.getState().namespace, allNamespaces: frame.allNamespaces, params: frame.params};
   }
 
   /** Asks the visible view for fresh data now. */
@@ -135,44 +225,43 @@ export class AppController {
   }
 
   private syncSource(): void {
-    const {namespace} = this.ui.getState();
-    const resource = this.currentResource();
-    const key = resource.namespaced ? `${resource.id}@${namespace}` : resource.id;
+    const frame = this.currentTable();
+    const resource = findResource(frame.resource)!;
+    const scope = this.scope(frame);
+    const key = JSON.stringify([resource.id, resource.namespaced ? scope : {params: scope.params}]);
     if (this.active?.key === key) return;
     this.active?.source.stop();
     const store = this.resourceStore(resource.id);
-    // Rows of another namespace must never show under this one's title.
-    if (this.active && resource.namespaced) store.setState(emptyResource);
+    // Rows of another namespace or parent must never show under this one's title.
+    store.setState(emptyResource);
     const source = new Source<unknown[]>({
       intervalMs: this.ctx.config.refreshMs,
-      load: (signal) => resource.load(this.ctx, namespace, signal),
+      load: (signal) => resource.load(this.ctx, scope, signal),
       onData: (rows) => {
         const prev = store.getState();
-        this.markUp(resource);
+        this.markUp(resource.daemon);
         if (prev.loaded && !prev.stale && !prev.error && isDeepStrictEqual(prev.rows, rows)) return;
         store.setState({rows, loaded: true, stale: false, error: undefined, updatedAt: Date.now()});
-        this.ui.setState({now: Date.now()});
       },
       onError: (err) => {
         const prev = store.getState();
         const error = errorLine(err);
         store.setState({error, stale: prev.loaded});
-        this.markDown(resource, error);
+        this.markDown(resource.daemon, error);
       },
     });
-    this.active = {key, source};
+    this.active = {key, source, resource};
     source.start();
   }
 
-  private markUp(resource: AnyResource): void {
-    const conn = this.connections.getState();
-    if (resource.id && conn.containerd.status !== 'up') void this.probe();
+  private markUp(daemon: Daemon): void {
+    if (this.connections.getState()[daemon].status !== 'up') void this.probe();
   }
 
-  private markDown(_resource: AnyResource, error: string): void {
-    const c = this.connections.getState().containerd;
+  private markDown(daemon: Daemon, error: string): void {
+    const c = this.connections.getState()[daemon];
     if (c.status !== 'down' || c.error !== error) {
-      this.connections.setState({containerd: {...c, status: 'down', error}});
+      this.connections.setState({[daemon]: {...c, status: 'down', error}} as Partial<ConnectionsState>);
     }
   }
 
@@ -199,27 +288,58 @@ export class AppController {
 
   // --- navigation -------------------------------------------------------
 
-  updateFrame(patch: Partial<ViewFrame>): void {
+  updateTable(patch: Partial<TableFrame>): void {
     this.ui.setState((s) => {
       const stack = s.stack.slice();
-      stack[stack.length - 1] = {...stack[stack.length - 1]!, ...patch};
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const f = stack[i]!;
+        if (f.kind === 'table') {
+          stack[i] = {...f, ...patch};
+          break;
+        }
+      }
       return {stack};
     });
   }
 
+  updateDetail(patch: Partial<DetailFrame>): void {
+    this.ui.setState((s) => {
+      const top = s.stack[s.stack.length - 1];
+      if (top?.kind !== 'detail') return {};
+      return {stack: [...s.stack.slice(0, -1), {...top, ...patch}]};
+    });
+  }
+
   /** Opens a view as the new root, as k9s does for :resource. */
-  openView(resource: AnyResource): void {
-    this.ui.setState({stack: [newFrame(resource)], mode: 'table', input: ''});
+  openView(resource: AnyResource, opts: {allNamespaces?: boolean} = {}): void {
+    this.ui.setState({stack: [newTableFrame(resource, opts)], mode: 'table', input: ''});
   }
 
   /** Opens a view on top of the current one (esc comes back). */
-  pushView(resource: AnyResource): void {
-    this.ui.setState((s) => ({stack: [...s.stack, newFrame(resource)], mode: 'table', input: ''}));
+  pushView(resource: AnyResource, opts: {params?: Record<string, string>; crumb?: string} = {}): void {
+    this.ui.setState((s) => ({stack: [...s.stack, newTableFrame(resource, opts)], mode: 'table', input: ''}));
+  }
+
+  /** Opens a describe view whose content loads in the background. */
+  pushDetail(title: string, load: () => Promise<unknown>): void {
+    const id = this.nextDetailId++;
+    const store = this.detailStore(id);
+    store.setState({loading: true, value: undefined, error: undefined});
+    load().then(
+      (value) => store.setState({loading: false, value}),
+      (err) => store.setState({loading: false, error: errorLine(err)}),
+    );
+    this.ui.setState((s) => ({
+      stack: [...s.stack, {kind: 'detail', id, title, crumb: 'describe', scroll: 0, format: 'yaml'}],
+      mode: 'table',
+    }));
   }
 
   back(): boolean {
     const {stack} = this.ui.getState();
     if (stack.length <= 1) return false;
+    const top = stack[stack.length - 1]!;
+    if (top.kind === 'detail') this.detailStores.delete(top.id);
     this.ui.setState({stack: stack.slice(0, -1)});
     return true;
   }
@@ -227,16 +347,72 @@ export class AppController {
   setNamespace(namespace: string): void {
     const {stack} = this.ui.getState();
     // Leaving the namespace picker goes back to what was shown before it.
-    const rest = stack.length > 1 && this.currentFrame().resource === 'namespaces' ? stack.slice(0, -1) : stack;
+    const rest = stack.length > 1 && this.currentFrame().kind === 'table' && this.currentTable().resource === 'namespaces' ? stack.slice(0, -1) : stack;
+    // Drilled-down views belong to the old namespace: keep only the root.
+    const root = rest[0]!;
     this.ui.setState({
       namespace,
-      stack: rest.map((f) => ({...f, selected: 0, top: 0})),
+      stack: [root.kind === 'table' ? {...root, selected: 0, top: 0, allNamespaces: false} : root],
       status: {text: `namespace ${namespace}`, level: 'info'},
     });
   }
 
   setStatus(text: string, level: 'info' | 'error' = 'info'): void {
-    this.ui.setState({status: {text, level}});
+    this.ui.setState({status: {text, level}, busy: undefined});
+  }
+
+  /** Carries out what an action asked for. */
+  apply(result: ActionResult): void {
+    switch (result.kind) {
+      case 'none':
+        return;
+      case 'status':
+        this.setStatus(result.text, result.level);
+        this.refresh();
+        return;
+      case 'set-namespace':
+        this.setNamespace(result.namespace);
+        return;
+      case 'push': {
+        const resource = findResource(result.resource);
+        if (resource) this.pushView(resource, {params: result.params, crumb: result.crumb});
+        return;
+      }
+      case 'describe':
+        this.pushDetail(result.title, result.load);
+        return;
+      case 'confirm':
+        this.ui.setState({
+          dialog: {title: result.title, lines: result.lines, confirmLabel: result.confirmLabel, focus: 'cancel', run: result.run},
+        });
+        return;
+      case 'form':
+        this.ui.setState({
+          form: {
+            title: result.title,
+            lines: result.lines ?? [],
+            fields: result.fields,
+            focus: 0,
+            submitLabel: result.submitLabel,
+            submit: result.submit,
+          },
+        });
+        return;
+    }
+  }
+
+  /** Runs an action's promise, showing it as busy, and applies what it returns. */
+  runAsync(label: string, work: () => Promise<ActionResult> | ActionResult): void {
+    this.ui.setState({busy: label});
+    Promise.resolve()
+      .then(work)
+      .then(
+        (result) => {
+          if (this.ui.getState().busy === label) this.ui.setState({busy: undefined});
+          this.apply(result);
+        },
+        (err) => this.setStatus(errorLine(err), 'error'),
+      );
   }
 
   quit(): void {

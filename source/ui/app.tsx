@@ -1,28 +1,38 @@
 import React, {useEffect, useRef} from 'react';
 import {Box, useApp} from 'ink';
 import type {AppController, UiState} from '../store/app-store.js';
+import {topTable} from '../store/app-store.js';
 import {useStore} from '../store/store.js';
-import {dispatchKey, type TableView} from '../keys/dispatch.js';
+import {dispatchKey, type ViewMetrics} from '../keys/dispatch.js';
 import {useKeys} from '../keys/use-keys.js';
+import {allNamespacesBinding, detailBindings, type Binding} from '../keys/bindings.js';
 import {findResource} from '../resources/registry.js';
 import {Header} from './header.js';
 import {Hints} from './hints.js';
 import {Help} from './help.js';
 import {Pane} from './pane.js';
+import {Detail} from './detail.js';
+import {Dialog, Form} from './dialog.js';
 import {Prompt} from './prompt.js';
 import {StatusLine} from './status-line.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
-const selectView = (s: UiState) => ({resource: s.stack[s.stack.length - 1]!.resource, mode: s.mode});
+const selectView = (s: UiState) => ({
+  frame: s.stack[s.stack.length - 1]!,
+  table: topTable(s.stack),
+  mode: s.mode,
+  dialog: s.dialog,
+  form: s.form,
+});
 
 const HEADER_LINES = 4;
 
 export function App({app, version}: {app: AppController; version: string}) {
   const {exit} = useApp();
   const {columns, rows} = useTerminalSize();
-  const {resource: resourceId, mode} = useStore(app.ui, selectView);
-  const resource = findResource(resourceId)!;
-  const tableRef = useRef<TableView>({count: 0, pageSize: 1, rowAt: () => undefined});
+  const {frame, table, mode, dialog, form} = useStore(app.ui, selectView);
+  const resource = findResource(table.resource)!;
+  const metricsRef = useRef<ViewMetrics>({count: 0, pageSize: 1, rowAt: () => undefined});
 
   useEffect(() => {
     app.onQuit = () => exit();
@@ -30,24 +40,30 @@ export function App({app, version}: {app: AppController; version: string}) {
     return () => app.stop();
   }, [app, exit]);
 
-  useKeys((key) => dispatchKey(app, tableRef.current, key));
+  useKeys((key) => dispatchKey(app, metricsRef.current, key));
 
   // One line short of the terminal: a frame as tall as the terminal makes Ink clear and repaint it all.
   const height = Math.max(8, rows - 1);
   const promptLines = mode === 'command' || mode === 'filter' ? 1 : 0;
   const paneHeight = height - HEADER_LINES - 1 - promptLines - 1;
+  const hints: Binding[] =
+    frame.kind === 'detail' ? detailBindings : resource.allNamespaces ? [...resource.actions, allNamespacesBinding] : resource.actions;
+
+  let body: React.ReactNode;
+  if (dialog) body = <Dialog dialog={dialog} width={columns} />;
+  else if (form) body = <Form form={form} width={columns} />;
+  else if (mode === 'help') body = <Help resource={resource} detail={frame.kind === 'detail'} />;
+  else if (frame.kind === 'detail') body = <Detail app={app} frame={frame} width={columns} height={paneHeight} metricsRef={metricsRef} />;
+  else body = <Pane app={app} resource={resource} frame={frame} width={columns} height={paneHeight} metricsRef={metricsRef} />;
+
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header app={app} version={version} />
-      <Hints actions={resource.actions} readonly={app.ctx.config.readonly} />
+      <Hints actions={hints} readonly={app.ctx.config.readonly} filterable={frame.kind === 'table'} />
       <Prompt ui={app.ui} />
-      {mode === 'help' ? (
-        <Box height={paneHeight}>
-          <Help resource={resource} />
-        </Box>
-      ) : (
-        <Pane app={app} resource={resource} width={columns} height={paneHeight} tableRef={tableRef} />
-      )}
+      <Box height={paneHeight} flexDirection="column">
+        {body}
+      </Box>
       <StatusLine ui={app.ui} />
     </Box>
   );

@@ -1,15 +1,16 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {globalBindings, keyLabel, tableBindings, type Binding} from '../keys/bindings.js';
+import {allNamespacesBinding, detailBindings, dialogBindings, globalBindings, keyLabel, tableBindings, type Binding} from '../keys/bindings.js';
+import {resources} from '../resources/registry.js';
 import type {AnyResource} from '../resources/types.js';
 
 function Section({title, bindings}: {title: string; bindings: Binding[]}) {
   return (
-    <Box flexDirection="column" marginRight={4}>
+    <Box flexDirection="column" marginRight={3}>
       <Text bold color="cyan">{title}</Text>
       {bindings.map((b) => (
         <Text key={b.id}>
-          <Text color={b.dangerous ? 'red' : 'blue'}>{b.keys.map(keyLabel).join(',').padEnd(12)}</Text> {b.label}
+          <Text color={b.dangerous ? 'red' : 'blue'}>{b.keys.map(keyLabel).join(',').padEnd(11)}</Text> {b.label}
           {b.disabled ? <Text dimColor> ({b.disabled})</Text> : null}
         </Text>
       ))}
@@ -17,20 +18,27 @@ function Section({title, bindings}: {title: string; bindings: Binding[]}) {
   );
 }
 
-/** ? help: the active view's keys, generated from the binding tables. */
-export function Help({resource}: {resource: AnyResource}) {
+/** ? help: the active view's keys, generated from the same binding tables the hint bar uses. */
+export function Help({resource, detail}: {resource: AnyResource; detail: boolean}) {
   const sortBindings: Binding[] = resource.columns
     .filter((c) => c.sortKey)
     .map((c) => ({id: `sort-${c.id}`, keys: [c.sortKey!], label: `sort by ${c.header.toLowerCase()}`}));
+  const own = detail ? detailBindings : [...resource.actions, ...(resource.allNamespaces ? [allNamespacesBinding] : []), ...sortBindings];
+  const commands = resources
+    .filter((r) => !r.nested)
+    .map((r) => `:${r.id}${r.aliases.length ? ` (${r.aliases.map((a) => ':' + a).join(' ')})` : ''}`)
+    .join('  ');
   return (
     <Box flexDirection="column">
-      <Text bold>Help: {resource.title} (esc to close)</Text>
+      <Text bold>Help: {detail ? 'describe' : resource.title} (esc to close)</Text>
       <Box>
-        <Section title={resource.title.toUpperCase()} bindings={[...resource.actions, ...sortBindings]} />
-        <Section title="NAVIGATION" bindings={tableBindings} />
+        <Section title={detail ? 'DESCRIBE' : resource.title.toUpperCase()} bindings={own} />
+        {detail ? null : <Section title="NAVIGATION" bindings={tableBindings} />}
         <Section title="GENERAL" bindings={globalBindings} />
+        <Section title="DIALOGS" bindings={dialogBindings} />
       </Box>
-      <Text dimColor>commands: :images (:img, :i)  :ns [name]  :q   filter: /text  /!text  /-l key=value</Text>
+      <Text dimColor wrap="wrap">commands: {commands}  :ns NAME  :VIEW all  :q</Text>
+      <Text dimColor>filter: /text  /!text (inverted)  /-l key=value (labels)</Text>
     </Box>
   );
 }

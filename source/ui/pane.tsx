@@ -1,48 +1,53 @@
 import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {viewRows} from '../resources/rows.js';
+import {viewRows, visibleColumns} from '../resources/rows.js';
 import type {AnyResource} from '../resources/types.js';
-import type {AppController, ResourceState, UiState} from '../store/app-store.js';
+import type {AppController, ResourceState, TableFrame, UiState} from '../store/app-store.js';
 import {useStore} from '../store/store.js';
-import type {TableView} from '../keys/dispatch.js';
+import type {ViewMetrics} from '../keys/dispatch.js';
 import {Table, windowTop} from './table.js';
 
 const selectResource = (s: ResourceState) => s;
-const selectFrameBits = (s: UiState) => ({frame: s.stack[s.stack.length - 1]!, namespace: s.namespace, now: s.now});
+const selectBits = (s: UiState) => ({namespace: s.namespace, now: s.now});
 
 export function Pane({
   app,
   resource,
+  frame,
   width,
   height,
-  tableRef,
+  metricsRef,
 }: {
   app: AppController;
   resource: AnyResource;
+  frame: TableFrame;
   width: number;
   height: number;
-  tableRef: React.MutableRefObject<TableView>;
+  metricsRef: React.MutableRefObject<ViewMetrics>;
 }) {
   const data = useStore(app.resourceStore(resource.id), selectResource);
-  const {frame, namespace, now} = useStore(app.ui, selectFrameBits);
+  const {namespace, now} = useStore(app.ui, selectBits);
+  const columns = useMemo(() => visibleColumns(resource, frame.allNamespaces), [resource, frame.allNamespaces]);
   const views = useMemo(
-    () => viewRows(resource, data.rows, {filter: frame.filter, sort: frame.sort, now}),
-    [resource, data.rows, frame.filter, frame.sort, now],
+    () => viewRows(resource, data.rows, {filter: frame.filter, sort: frame.sort, now, columns}),
+    [resource, data.rows, frame.filter, frame.sort, now, columns],
   );
   const rowsHeight = Math.max(1, height - 2);
-  tableRef.current = {count: views.length, pageSize: rowsHeight, rowAt: (i) => views[i]?.row};
+  metricsRef.current = {count: views.length, pageSize: rowsHeight, rowAt: (i) => views[i]?.row};
 
   // Keep the selection inside the list when rows go away, and remember the window's top.
   const selected = Math.min(frame.selected, Math.max(0, views.length - 1));
   const top = windowTop(selected, frame.top, rowsHeight, views.length);
   useEffect(() => {
-    if (selected !== frame.selected || top !== frame.top) app.updateFrame({selected, top});
+    if (selected !== frame.selected || top !== frame.top) app.updateTable({selected, top});
   }, [app, selected, top, frame.selected, frame.top]);
 
-  const scope = resource.namespaced ? `(${namespace})` : '';
+  const name = resource.viewTitle ? resource.viewTitle(frame.params) : resource.title;
+  const scope = resource.namespaced ? `(${frame.allNamespaces ? 'all' : namespace})` : '';
   const count = frame.filter ? `[${views.length}/${data.rows.length}]` : `[${data.rows.length}]`;
-  const title = ` ${resource.title}${scope}${count}${frame.filter ? ` </${frame.filter}>` : ''}${data.stale ? ' [stale]' : ''} `;
+  const title = ` ${name}${scope}${count}${frame.filter ? ` </${frame.filter}>` : ''}${data.stale ? ' [stale]' : ''} `;
   const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
+  const shownFrame = {...frame, selected, top};
 
   let body: React.ReactNode;
   if (data.error && !data.loaded) {
@@ -54,15 +59,15 @@ export function Pane({
     );
   } else if (!data.loaded) {
     body = <Text dimColor> loading…</Text>;
-  } else if (views.length === 0) {
+  } else {
     body = (
       <Box flexDirection="column">
-        <Table resource={resource} views={views} frame={{...frame, selected, top}} width={width} height={rowsHeight} />
-        <Text dimColor> {frame.filter ? 'no rows match the filter' : `no ${resource.title.toLowerCase()}`}</Text>
+        <Table resource={resource} columns={columns} views={views} frame={shownFrame} width={width} height={rowsHeight} />
+        {views.length === 0 ? (
+          <Text dimColor> {frame.filter ? 'no rows match the filter' : `no ${name.toLowerCase()}`}</Text>
+        ) : null}
       </Box>
     );
-  } else {
-    body = <Table resource={resource} views={views} frame={{...frame, selected, top}} width={width} height={rowsHeight} />;
   }
   return (
     <Box flexDirection="column" height={height}>

@@ -1,20 +1,19 @@
 import React from 'react';
 import {Text} from 'ink';
 import type {UiState} from '../store/app-store.js';
-import {useStore} from '../store/store.js';
-import type {Store} from '../store/store.js';
+import {useStore, type Store} from '../store/store.js';
 
-const selectBits = (s: UiState) => ({stack: s.stack, status: s.status});
+const selectBits = (s: UiState) => ({stack: s.stack, status: s.status, busy: s.busy});
 
-/** Breadcrumbs of the view stack, then the last message. */
+/** Breadcrumbs of the view stack, then what is running or the last message. */
 export function StatusLine({ui}: {ui: Store<UiState>}) {
-  const {stack, status} = useStore(ui, selectBits);
+  const {stack, status, busy} = useStore(ui, selectBits);
   return (
     <Text wrap="truncate-end">
       {stack.map((f, i) => (
-        <Text key={i} inverse={i === stack.length - 1} color="yellow">{` <${f.resource}> `}</Text>
+        <Text key={i} inverse={i === stack.length - 1} color="yellow">{` <${f.crumb}> `}</Text>
       ))}
-      {status ? <Text color={status.level === 'error' ? 'red' : 'green'}>{`  ${status.text}`}</Text> : null}
+      {busy ? <Text color="yellow">{`  ⟳ ${busy}…`}</Text> : status ? <Text color={status.level === 'error' ? 'red' : 'green'}>{`  ${status.text}`}</Text> : null}
     </Text>
   );
 }

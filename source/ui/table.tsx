@@ -1,13 +1,14 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {AnyResource} from '../resources/types.js';
+import type {AnyResource, Column} from '../resources/types.js';
 import {columnWidths, fit, type RowView} from '../resources/rows.js';
-import type {ViewFrame} from '../store/app-store.js';
+import type {TableFrame} from '../store/app-store.js';
 
 export interface TableProps {
   resource: AnyResource;
+  columns: Column<unknown>[];
   views: RowView[];
-  frame: ViewFrame;
+  frame: TableFrame;
   width: number;
   /** Lines available for data rows (the header row is extra). */
   height: number;
@@ -22,12 +23,11 @@ export function windowTop(selected: number, top: number, height: number, count: 
 }
 
 /** Renders only the rows on screen: 10,000 rows cost what 50 do. */
-export function Table({resource, views, frame, width, height}: TableProps) {
-  const widths = React.useMemo(() => columnWidths(resource, views, width - 1), [resource, views, width]);
+export function Table({resource, columns, views, frame, width, height}: TableProps) {
+  const widths = React.useMemo(() => columnWidths(columns, views, width - 1), [columns, views, width]);
   const top = windowTop(frame.selected, frame.top, height, views.length);
-  const line = (cells: string[]) =>
-    ' ' + cells.map((c, i) => fit(c, widths[i]!, resource.columns[i]!.align)).join(' ');
-  const headers = resource.columns.map((c) => {
+  const line = (cells: string[]) => ' ' + cells.map((c, i) => fit(c, widths[i]!, columns[i]!.align)).join(' ');
+  const headers = columns.map((c) => {
     const mark = frame.sort.column === c.id ? (frame.sort.descending ? '↓' : '↑') : '';
     return c.header + mark;
   });
@@ -36,8 +36,7 @@ export function Table({resource, views, frame, width, height}: TableProps) {
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">{line(headers)}</Text>
       {visible.map((v, i) => {
-        const index = top + i;
-        const selected = index === frame.selected;
+        const selected = top + i === frame.selected;
         return (
           <Text key={resource.rowKey(v.row)} inverse={selected} color={selected ? 'cyan' : undefined} wrap="truncate-end">
             {line(v.cells)}

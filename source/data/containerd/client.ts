@@ -71,6 +71,11 @@ export class ContainerdClient {
     return toImageRecord(res.image);
   }
 
+  /** Deletes an image record (its content goes with the next garbage collection, as with ctr). */
+  async deleteImage(namespace: string, name: string): Promise<void> {
+    await this.conn.unary(P.images, S.images, 'Delete', {name, sync: true}, {namespace, mutating: true, deadlineMs: 30_000});
+  }
+
   /** Reads a whole blob from the content store (manifests, indexes and configs are small). */
   async readBlob(namespace: string, digest: string, maxBytes = 16 * 1024 * 1024): Promise<Buffer> {
     const parts = await this.conn.serverStream<object, {offset: string; data: Buffer}>(

@@ -18,6 +18,8 @@ export interface CallOptions {
   deadlineMs?: number;
   /** A call that changes daemon state: refused before it is sent when the connection is read-only. */
   mutating?: boolean;
+  /** Cancels the call (the daemon sees the cancellation). */
+  signal?: AbortSignal;
 }
 
 // containerd sends up to 16 MiB; a thousand containers are already ~8.6 MB.
@@ -99,10 +101,14 @@ export class GrpcConnection {
         reject(new Error(`${service} has no method ${method}`));
         return;
       }
-      fn.call(client, req, this.metadata(opts), {deadline}, (err: grpc.ServiceError | null, res: Res) => {
-        if (err) reject(this.mapError(err, method));
+      opts.signal?.throwIfAborted();
+      const call = fn.call(client, req, this.metadata(opts), {deadline}, (err: grpc.ServiceError | null, res: Res) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err.code === grpc.status.CANCELLED && opts.signal?.aborted ? opts.signal.reason : this.mapError(err, method));
         else resolve(res);
-      });
+      }) as grpc.ClientUnaryCall;
+      const onAbort = () => call.cancel();
+      opts.signal?.addEventListener('abort', onAbort, {once: true});
     });
   }
 
@@ -112,7 +118,7 @@ export class GrpcConnection {
     service: string,
     method: string,
     req: Req,
-    opts: CallOptions & {onMessage?: (m: Msg) => void; signal?: AbortSignal} = {},
+    opts: CallOptions & {onMessage?: (m: Msg) => void} = {},
   ): Promise<Msg[]> {
     this.refuseIfReadonly(method, opts);
     const client = this.client(protoFile, service);

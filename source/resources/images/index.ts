@@ -1,4 +1,5 @@
 import type {ResourceDef} from '../types.js';
+import {imageActions} from './actions.js';
 import {imageColumns} from './columns.js';
 import {loadImages, type ImageRow} from './source.js';
 
@@ -6,11 +7,13 @@ export const images: ResourceDef<ImageRow> = {
   id: 'images',
   title: 'Images',
   aliases: ['img', 'i', 'image'],
+  daemon: 'containerd',
   namespaced: true,
+  followsEvents: true,
   columns: imageColumns,
   defaultSort: {column: 'name'},
   rowKey: (r) => r.ref,
   labels: (r) => r.labels,
-  load: (ctx, namespace) => loadImages(ctx, namespace),
-  actions: [],
+  load: (ctx, scope) => loadImages(ctx, scope.namespace),
+  actions: imageActions,
 };

@@ -6,6 +6,7 @@ export const namespaces: ResourceDef<Namespace> = {
   id: 'namespaces',
   title: 'Namespaces',
   aliases: ['ns', 'namespace'],
+  daemon: 'containerd',
   namespaced: false,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},

@@ -59,9 +59,9 @@ test('sizes and digests render as ctr and nerdctl show them', () => {
 
 test('the grow column takes the width that is left, and cells are cut with an ellipsis', () => {
   const views = viewRows(images, rows, {filter: '', sort: {column: 'name', descending: false}, now});
-  const widths = columnWidths(images, views, 100);
+  const widths = columnWidths(images.columns as never, views, 100);
   assert.equal(widths.reduce((a, b) => a + b, 0) + widths.length - 1, 100);
-  const narrow = columnWidths(images, views, 60);
+  const narrow = columnWidths(images.columns as never, views, 60);
   assert.equal(narrow.reduce((a, b) => a + b, 0) + narrow.length - 1, 60);
   // The long name column gives way first; short columns keep their content.
   assert.deepEqual(narrow.slice(1), [6, 12, 9, 11, 4]);

@@ -62,7 +62,7 @@ test('the command bar completes, switches views, and reports unknown commands', 
     ui.stdin.write('\t');
     ui.stdin.write('\r');
     await until(ui.lastFrame, (s) => s.includes('Namespaces['));
-    assert.equal(app.currentFrame().resource, 'namespaces');
+    assert.equal(app.currentTable().resource, 'namespaces');
     ui.stdin.write('\x1b');
     await until(ui.lastFrame, (s) => s.includes('Images(default)'));
     ui.stdin.write(':nosuch\r');

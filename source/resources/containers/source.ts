@@ -1,0 +1,70 @@
+import {listContainers, type ContainerRecord} from '../../data/containerd/containers.js';
+import {cpuPercent, taskMetrics, type TaskMetrics} from '../../data/containerd/metrics.js';
+import {listTasks, type TaskRecord} from '../../data/containerd/tasks.js';
+import type {DataContext, LoadScope} from '../types.js';
+
+export interface ContainerRow {
+  namespace: string;
+  id: string;
+  name: string;
+  image: string;
+  /** What the task says: running, stopped, paused, created (a container with no task), unknown. */
+  status: string;
+  exitStatus?: number;
+  pid?: number;
+  cpuPercent?: number;
+  memoryBytes?: number;
+  createdAt?: Date;
+  labels: Record<string, string>;
+}
+
+/** The name a person knows a container by: nerdctl's, Kubernetes', else the ID. */
+export function containerName(c: Pick<ContainerRecord, 'id' | 'labels'>): string {
+  return c.labels['nerdctl/name'] || c.labels['io.kubernetes.container.name'] || c.id;
+}
+
+export function containerRow(ns: string, c: ContainerRecord, task: TaskRecord | undefined, cpu: number | undefined, metrics: TaskMetrics | undefined): ContainerRow {
+  const live = task?.status === 'running' || task?.status === 'paused';
+  return {
+    namespace: ns,
+    id: c.id,
+    name: containerName(c),
+    image: c.image,
+    status: task ? task.status : 'created',
+    exitStatus: task?.status === 'stopped' ? task.exitStatus : undefined,
+    pid: task && task.pid > 0 && task.status !== 'stopped' ? task.pid : undefined,
+    // A stopped task's cgroup may linger with stale numbers: only live tasks have usage.
+    cpuPercent: live ? cpu : undefined,
+    memoryBytes: live ? metrics?.memoryUsageBytes : undefined,
+    createdAt: c.createdAt,
+    labels: c.labels,
+  };
+}
+
+/** One containers list, one tasks list and one metrics call per namespace, never one call per row. */
+export async function loadContainers(ctx: DataContext, scope: LoadScope): Promise<ContainerRow[]> {
+  const namespaces = scope.allNamespaces ? (await ctx.containerd.listNamespaces()).map((n) => n.name) : [scope.namespace];
+  const perNs = await Promise.all(
+    namespaces.map(async (ns) => {
+      const [containers, tasks, metrics] = await Promise.all([
+        listContainers(ctx.containerd, ns),
+        listTasks(ctx.containerd, ns),
+        // Metrics are a bonus: a failure leaves the columns blank rather than the pane empty.
+        taskMetrics(ctx.containerd, ns).catch(() => new Map<string, TaskMetrics>()),
+      ]);
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      return containers.map((c) => {
+        const m = metrics.get(c.id);
+        const key = `cpu:${ns}/${c.id}`;
+        const prev = ctx.memo.get(key) as TaskMetrics | undefined;
+        let cpu: number | undefined;
+        if (m) {
+          if (prev && prev.timestamp.getTime() < m.timestamp.getTime()) cpu = cpuPercent(prev, m);
+          ctx.memo.set(key, m);
+        }
+        return containerRow(ns, c, byId.get(c.id), cpu, m);
+      });
+    }),
+  );
+  return perNs.flat();
+}

@@ -1,0 +1,62 @@
+import type {ContainerdEvent} from '../../data/containerd/events.js';
+import type {ResourceDef} from '../types.js';
+
+export interface EventRow {
+  seq: number;
+  time?: Date;
+  namespace: string;
+  topic: string;
+  detail: string;
+  payload: unknown;
+}
+
+/** The recent events, as the app's event feed keeps them (set in the DataContext memo). */
+export const EVENTS_MEMO = 'recent-events';
+
+/** One line for an event payload: the object it is about, then what happened to it. */
+export function summarize(payload: unknown): string {
+  if (!payload || typeof payload !== 'object') return '';
+  const p = payload as Record<string, unknown>;
+  const parts: string[] = [];
+  const subject = p.container_id ?? p.id ?? p.name ?? p.key ?? p.digest;
+  if (subject !== undefined && subject !== '') parts.push(String(subject));
+  if (p.container_id !== undefined && p.id && p.id !== p.container_id) parts.push(`exec ${String(p.id)}`);
+  if (p.pid !== undefined && Number(p.pid) > 0) parts.push(`pid ${String(p.pid)}`);
+  if (p.exit_status !== undefined) parts.push(`exit ${String(p.exit_status)}`);
+  if (p.image !== undefined && p.image !== '') parts.push(`image ${String(p.image)}`);
+  return parts.join('  ');
+}
+
+function clock(d: Date | undefined): string {
+  return d ? d.toISOString().slice(11, 23) : '';
+}
+
+export const events: ResourceDef<EventRow> = {
+  id: 'events',
+  title: 'Events',
+  aliases: ['ev', 'event'],
+  daemon: 'containerd',
+  namespaced: false,
+  followsEvents: true,
+  columns: [
+    {id: 'time', header: 'TIME', sortKey: 'A', cell: (r) => clock(r.time), sortValue: (r) => -r.seq},
+    {id: 'namespace', header: 'NAMESPACE', sortKey: 'E', cell: (r) => r.namespace},
+    {id: 'topic', header: 'TOPIC', sortKey: 'T', cell: (r) => r.topic},
+    {id: 'detail', header: 'DETAIL', grow: true, cell: (r) => summarize(r.payload)},
+  ],
+  defaultSort: {column: 'time'},
+  rowKey: (r) => String(r.seq),
+  load: async (ctx) => {
+    const recent = (ctx.memo.get(EVENTS_MEMO) as (() => Array<ContainerdEvent & {seq: number}>) | undefined)?.() ?? [];
+    return recent.map((e) => ({seq: e.seq, time: e.timestamp, namespace: e.namespace, topic: e.topic, detail: '', payload: e.payload}));
+  },
+  actions: [
+    {
+      id: 'describe',
+      keys: ['d', 'enter'],
+      label: 'describe',
+      hint: true,
+      run: (r) => ({kind: 'describe', title: `event ${r.topic}`, load: async () => ({time: r.time, namespace: r.namespace, topic: r.topic, payload: r.payload})}),
+    },
+  ],
+};

@@ -1,0 +1,153 @@
+import {listContainers} from '../../data/containerd/containers.js';
+import {runContainer} from '../../data/containerd/run.js';
+import {pullImage, type PullProgress} from '../../data/cri/pull.js';
+import {UndockError} from '../../data/errors.js';
+import {containerName} from '../containers/source.js';
+import {confirm} from '../confirm.js';
+import {formatBytes} from '../format.js';
+import type {Action, ActionResult, DataContext} from '../types.js';
+import type {ImageRow} from './source.js';
+
+const CRI_NAMESPACE = 'k8s.io';
+
+/** The image CRI runs every pod's sandbox from, as the CRI runtime's own status reports it. */
+async function sandboxImage(ctx: DataContext): Promise<string | undefined> {
+  try {
+    const info = await ctx.cri.statusInfo();
+    const config = info.config as {sandboxImage?: string} | undefined;
+    return config?.sandboxImage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "a b 'c d'" -> ["a", "b", "c d"]: enough shell-like splitting for a command field. */
+export function splitCommand(text: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const m of text.matchAll(re)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!));
+  return out;
+}
+
+function progressLine(ref: string, p: PullProgress): string {
+  const layers = p.layers.length ? `, ${p.layers.filter((l) => l.offset >= l.total && l.total > 0).length}/${p.layers.length} blobs` : '';
+  return `pulling ${ref}: ${formatBytes(p.bytes)}${p.total ? ` of ${formatBytes(p.total)}` : ''}${layers}`;
+}
+
+export const imageActions: Action<ImageRow>[] = [
+  {
+    id: 'describe',
+    keys: ['d'],
+    label: 'describe',
+    hint: true,
+    run: (r, {ctx, scope}): ActionResult => ({
+      kind: 'describe',
+      title: `image ${r.ref}`,
+      load: async () => {
+        const read = async (digest: string) => JSON.parse((await ctx.containerd.readBlob(scope.namespace, digest)).toString('utf8')) as Record<string, unknown>;
+        const image = await ctx.containerd.getImage(scope.namespace, r.ref);
+        const root = await read(image.target.digest);
+        let manifest = root;
+        const manifests = root.manifests as Array<{digest: string; platform?: {os?: string; architecture?: string}}> | undefined;
+        if (manifests) {
+          const chosen = manifests.find((m) => `${m.platform?.os}/${m.platform?.architecture}` === r.platforms[0]) ?? manifests[0];
+          manifest = chosen ? await read(chosen.digest) : {};
+        }
+        const configDesc = manifest.config as {digest: string} | undefined;
+        const config = configDesc ? await read(configDesc.digest).catch(() => undefined) : undefined;
+        return {image, size: r.size, index: manifests ? root : undefined, manifest, config};
+      },
+    }),
+  },
+  {
+    id: 'run',
+    keys: ['r'],
+    label: 'run',
+    hint: true,
+    dangerous: true,
+    run: (r, {ctx, scope}): ActionResult => {
+      const lines = [`image ${r.ref}, namespace ${scope.namespace}, host network, stdout/stderr to ${ctx.config.logDir}/${scope.namespace}/<name>.log`];
+      if (scope.namespace === CRI_NAMESPACE) {
+        lines.unshift('Warning: namespace k8s.io belongs to the kubelet, which removes containers it did not create.');
+      }
+      const base = r.repository.split('/').pop()!.replace(/[^a-zA-Z0-9_.-]/g, '-');
+      return {
+        kind: 'form',
+        title: `Run a container from ${r.ref}`,
+        lines,
+        submitLabel: 'run',
+        fields: [
+          {id: 'name', label: 'name', value: `${base}-${Math.random().toString(36).slice(2, 7)}`},
+          {id: 'command', label: 'command', value: '', hint: "empty: the image's own; e.g. sh -c 'echo hi; sleep 3600'"},
+          {id: 'env', label: 'env', value: '', hint: 'KEY=VALUE KEY2=VALUE2'},
+        ],
+        submit: async (v) => {
+          const name = v.name!.trim();
+          const result = await runContainer(ctx.containerd, scope.namespace, {
+            image: r.ref,
+            name,
+            command: splitCommand(v.command ?? ''),
+            env: splitCommand(v.env ?? ''),
+            hostNetwork: true,
+            logDir: ctx.config.logDir,
+            runcRoot: ctx.config.runcRoot,
+            cgroupParent: ctx.config.cgroupParent,
+          });
+          return {kind: 'status', text: `started ${name} (pid ${result.pid}); logs in ${result.logPath}; :co shows it`};
+        },
+      };
+    },
+  },
+  {
+    id: 'remove',
+    keys: ['ctrl+d'],
+    label: 'remove',
+    hint: true,
+    dangerous: true,
+    run: async (r, {ctx, scope}): Promise<ActionResult> => {
+      const users = (await listContainers(ctx.containerd, scope.namespace, [`image==${r.ref}`])).map(containerName);
+      const lines = [`image ${r.ref} in namespace ${scope.namespace}`, `digest ${r.digest}`];
+      lines.push(users.length ? `still used by ${users.length} container(s): ${users.join(', ')} (they keep their snapshots)` : 'no container uses it');
+      const remove = async () => {
+        await ctx.containerd.deleteImage(scope.namespace, r.ref);
+        return `removed image ${r.ref}`;
+      };
+      const first = confirm(`Remove image ${r.ref}?`, lines, 'Remove', remove);
+      const sandbox = scope.namespace === CRI_NAMESPACE ? await sandboxImage(ctx) : undefined;
+      if (sandbox && sandbox === r.ref) {
+        // Without its sandbox image CRI cannot start any new pod: ask twice.
+        return {
+          ...first,
+          title: `Remove image ${r.ref}? It is the CRI sandbox (pause) image`,
+          lines: [...lines, 'CRI starts every pod from this image: no new pod can start until it is back.'],
+          confirmLabel: 'Continue',
+          run: async () =>
+            confirm(`Really remove the CRI sandbox image ${r.ref}?`, ['This is the second confirmation.', ...lines], 'Remove sandbox image', remove),
+        };
+      }
+      return first;
+    },
+  },
+  {
+    id: 'pull',
+    keys: ['p'],
+    label: 'pull',
+    hint: true,
+    dangerous: true,
+    noRow: true,
+    run: (_r, {ctx, report}): ActionResult => ({
+      kind: 'form',
+      title: 'Pull an image through CRI (into namespace k8s.io)',
+      submitLabel: 'pull',
+      fields: [{id: 'ref', label: 'reference', value: '', hint: 'e.g. 127.0.0.1:5000/team/app:1.0'}],
+      submit: async (v) => {
+        const ref = v.ref!.trim();
+        if (!ref) throw new UndockError('invalid', 'pull: no image reference given');
+        report(`pulling ${ref}`);
+        const started = Date.now();
+        await pullImage(ctx.cri, ctx.containerd, ref, (p) => report(progressLine(ref, p)));
+        return {kind: 'status', text: `pulled ${ref} into k8s.io in ${((Date.now() - started) / 1000).toFixed(1)} s`};
+      },
+    }),
+  },
+];

@@ -1,0 +1,81 @@
+import type {CriContainerRecord} from '../../data/cri/client.js';
+import {confirm} from '../confirm.js';
+import {formatAge, shortDigest} from '../format.js';
+import {restarts} from '../pods/source.js';
+import type {ResourceDef} from '../types.js';
+
+/** How long CRI StopContainer waits before killing, as kubelet's default grace period. */
+const STOP_TIMEOUT_S = 10;
+
+export const podContainers: ResourceDef<CriContainerRecord> = {
+  id: 'pod-containers',
+  title: 'Containers',
+  aliases: [],
+  daemon: 'cri',
+  namespaced: false,
+  nested: true,
+  followsEvents: true,
+  viewTitle: (p) => `Containers(pod ${p.pod})`,
+  columns: [
+    {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},
+    {id: 'state', header: 'STATE', sortKey: 'S', cell: (r) => r.state},
+    {id: 'attempt', header: 'ATTEMPT', align: 'right', cell: (r) => String(r.attempt), sortValue: (r) => r.attempt},
+    {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(restarts(r)), sortValue: (r) => -restarts(r)},
+    {id: 'image', header: 'IMAGE', sortKey: 'I', grow: true, cell: (r) => r.image},
+    {id: 'id', header: 'ID', cell: (r) => shortDigest(r.id)},
+    {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
+  ],
+  defaultSort: {column: 'name'},
+  rowKey: (r) => r.id,
+  labels: (r) => r.labels,
+  load: (ctx, scope) => ctx.cri.listContainers({podSandboxId: scope.params.podId}),
+  actions: [
+    {
+      id: 'describe',
+      keys: ['d'],
+      label: 'describe',
+      hint: true,
+      run: (r, {ctx}) => ({kind: 'describe', title: `container ${r.name}`, load: async () => {
+        const {status, info} = await ctx.cri.containerStatus(r.id, true);
+        return {status, info};
+      }}),
+    },
+    {
+      id: 'stop',
+      keys: ['x'],
+      label: 'stop',
+      hint: true,
+      dangerous: true,
+      run: (r, {ctx, scope}) => {
+        if (r.state !== 'running') return {kind: 'status', text: `container ${r.name} is not running (${r.state})`};
+        return confirm(
+          `Stop container ${r.name} of pod ${scope.params.pod}?`,
+          [`container ${r.id}`, `image ${r.image}`, `SIGTERM, then SIGKILL after ${STOP_TIMEOUT_S} s (CRI StopContainer)`],
+          'Stop',
+          async () => {
+            await ctx.cri.stopContainer(r.id, STOP_TIMEOUT_S);
+            return `stopped container ${r.name}`;
+          },
+        );
+      },
+    },
+    {
+      id: 'remove',
+      keys: ['ctrl+d'],
+      label: 'remove',
+      hint: true,
+      dangerous: true,
+      run: (r, {ctx, scope}) =>
+        confirm(
+          `Remove container ${r.name} of pod ${scope.params.pod}?`,
+          [`container ${r.id} (${r.state})`, `image ${r.image}`, r.state === 'running' ? 'it is running: it is stopped first' : 'its record and log are removed'],
+          'Remove',
+          async () => {
+            if (r.state === 'running') await ctx.cri.stopContainer(r.id, STOP_TIMEOUT_S);
+            await ctx.cri.removeContainer(r.id);
+            return `removed container ${r.name}`;
+          },
+        ),
+    },
+  ],
+};

@@ -1,0 +1,68 @@
+import type {CriContainerRecord, PodRecord} from '../../data/cri/client.js';
+import type {DataContext} from '../types.js';
+
+export interface PodRow {
+  id: string;
+  name: string;
+  namespace: string;
+  uid: string;
+  state: string;
+  ip: string;
+  ready: number;
+  total: number;
+  restarts: number;
+  createdAt?: Date;
+  labels: Record<string, string>;
+  containers: string[];
+}
+
+/** Restarts as the kubelet counts them (its annotation), else the CRI attempt number. */
+export function restarts(c: CriContainerRecord): number {
+  const n = Number(c.annotations['io.kubernetes.container.restartCount']);
+  return Number.isFinite(n) ? n : c.attempt;
+}
+
+export function podRow(pod: PodRecord, containers: CriContainerRecord[], ip: string): PodRow {
+  return {
+    id: pod.id,
+    name: pod.name,
+    namespace: pod.namespace,
+    uid: pod.uid,
+    state: pod.state === 'ready' ? 'Ready' : 'NotReady',
+    ip,
+    ready: containers.filter((c) => c.state === 'running').length,
+    total: containers.length,
+    restarts: containers.reduce((n, c) => n + restarts(c), 0),
+    createdAt: pod.createdAt,
+    labels: pod.labels,
+    containers: containers.map((c) => c.name),
+  };
+}
+
+/**
+ * Two list calls. The IP is not in ListPodSandbox: it is asked once per pod (PodSandboxStatus)
+ * and remembered, since a sandbox keeps its IP for its whole life.
+ */
+export async function loadPods(ctx: DataContext): Promise<PodRow[]> {
+  const [pods, containers] = await Promise.all([ctx.cri.listPodSandboxes(), ctx.cri.listContainers()]);
+  const byPod = new Map<string, CriContainerRecord[]>();
+  for (const c of containers) {
+    const list = byPod.get(c.podSandboxId) ?? [];
+    list.push(c);
+    byPod.set(c.podSandboxId, list);
+  }
+  return Promise.all(
+    pods.map(async (pod) => {
+      const key = `pod-ip:${pod.id}`;
+      let ip = ctx.memo.get(key) as string | undefined;
+      if (ip === undefined && pod.state === 'ready') {
+        ip = await ctx.cri
+          .podSandboxStatus(pod.id, false)
+          .then((s) => s.pod.ip ?? '')
+          .catch(() => undefined);
+        if (ip !== undefined) ctx.memo.set(key, ip);
+      }
+      return podRow(pod, byPod.get(pod.id) ?? [], ip ?? '');
+    }),
+  );
+}

@@ -1,0 +1,97 @@
+import type {ContainerdClient} from '../data/containerd/client.js';
+import {subscribeEvents, type ContainerdEvent} from '../data/containerd/events.js';
+import {errorLine} from '../data/errors.js';
+import {createStore, type Store} from './store.js';
+
+export type FeedEvent = ContainerdEvent & {seq: number};
+
+export interface EventFeedState {
+  /** Newest last, at most `keep`. */
+  events: FeedEvent[];
+  connected: boolean;
+  error?: string;
+}
+
+export interface EventFeedHandlers {
+  onEvent: (e: ContainerdEvent) => void;
+  /** After every (re)subscribe: containerd has no replay, so callers relist. */
+  onConnected: () => void;
+  onLost: (error: string) => void;
+}
+
+/**
+ * containerd's event stream, kept open: re-subscribes with backoff when containerd goes away,
+ * and keeps the last events for the :events view.
+ */
+export class EventFeed {
+  readonly store: Store<EventFeedState>;
+  private readonly client: ContainerdClient;
+  private readonly handlers: EventFeedHandlers;
+  private readonly keep: number;
+  private sub?: {close(): void};
+  private retry?: NodeJS.Timeout;
+  private confirm?: NodeJS.Timeout;
+  private failures = 0;
+  private stopped = true;
+  private seq = 0;
+
+  constructor(client: ContainerdClient, handlers: EventFeedHandlers, keep = 500) {
+    this.client = client;
+    this.handlers = handlers;
+    this.keep = keep;
+    this.store = createStore<EventFeedState>({events: [], connected: false});
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    clearTimeout(this.confirm);
+    this.sub?.close();
+    this.sub = undefined;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.sub = subscribeEvents(this.client, {
+      onEvent: (event) => {
+        this.failures = 0;
+        const e = {...event, seq: ++this.seq};
+        const events = this.store.getState().events;
+        const next = events.length >= this.keep ? [...events.slice(events.length - this.keep + 1), e] : [...events, e];
+        this.store.setState({events: next, connected: true, error: undefined});
+        this.handlers.onEvent(e);
+      },
+      onError: (err) => this.lost(errorLine(err)),
+      onEnd: () => this.lost('containerd closed the event stream'),
+    });
+    // There is no "subscribed" signal: a stream that has not failed shortly after opening is taken
+    // as live, and what is shown is relisted so nothing from before the subscription is missed.
+    clearTimeout(this.confirm);
+    this.confirm = setTimeout(() => {
+      if (this.stopped || !this.sub) return;
+      this.failures = 0;
+      this.store.setState({connected: true, error: undefined});
+      this.handlers.onConnected();
+    }, 300);
+    this.confirm.unref();
+  }
+
+  private lost(error: string): void {
+    if (this.stopped) return;
+    clearTimeout(this.confirm);
+    this.sub?.close();
+    this.sub = undefined;
+    this.store.setState({connected: false, error});
+    this.handlers.onLost(error);
+    this.failures++;
+    const delay = Math.min(2_000, 250 * 2 ** Math.min(this.failures - 1, 3));
+    this.retry = setTimeout(() => this.connect(), delay);
+    this.retry.unref();
+  }
+}
