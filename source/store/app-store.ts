@@ -158,7 +158,11 @@ export class AppController {
         this.active?.source.trigger();
         void this.probe();
       },
-      onLost: (error) => this.markDown('containerd', error),
+      onLost: (error) => {
+        this.markDown('containerd', error);
+        // Ask the visible view now, so its rows are marked stale at once, not at the next relist.
+        this.active?.source.trigger();
+      },
     });
   }
 

@@ -14,7 +14,8 @@ const selectNamespace = (s: ReturnType<AppController['ui']['getState']>) => s.na
 function Conn({name, state, where}: {name: string; state: ConnState; where: string}) {
   const mark = state.status === 'up' ? '●' : state.status === 'down' ? '✗' : '…';
   const color = state.status === 'up' ? 'green' : state.status === 'down' ? 'red' : 'yellow';
-  const text = state.status === 'up' ? `${state.version ?? ''} ${where}` : state.status === 'down' ? `down ${where}` : `connecting ${where}`;
+  const text =
+    state.status === 'up' ? `${state.version ?? ''} ${where}` : state.status === 'down' ? `down: ${state.error ?? where}` : `connecting ${where}`;
   return (
     <Text wrap="truncate-end">
       <Text color="cyan">{name}:</Text> <Text color={color}>{mark}</Text> {text}

@@ -6,7 +6,7 @@ import type {AnyResource} from '../resources/types.js';
 
 function Section({title, bindings}: {title: string; bindings: Binding[]}) {
   return (
-    <Box flexDirection="column" marginRight={3}>
+    <Box flexDirection="column" marginRight={3} flexShrink={0}>
       <Text bold color="cyan">{title}</Text>
       {bindings.map((b) => (
         <Text key={b.id}>
@@ -31,7 +31,7 @@ export function Help({resource, detail}: {resource: AnyResource; detail: boolean
   return (
     <Box flexDirection="column">
       <Text bold>Help: {detail ? 'describe' : resource.title} (esc to close)</Text>
-      <Box>
+      <Box flexWrap="wrap">
         <Section title={detail ? 'DESCRIBE' : resource.title.toUpperCase()} bindings={own} />
         {detail ? null : <Section title="NAVIGATION" bindings={tableBindings} />}
         <Section title="GENERAL" bindings={globalBindings} />

@@ -19,6 +19,14 @@ export function normalizeEndpoints(endpoints: string[]): string[] {
     .map((e) => (/^[a-z]+:\/\//.test(e) ? e : `http://${e}`));
 }
 
+/** Why a fetch failed, in a word or two: ECONNREFUSED, no answer, HTTP 404. */
+function fetchFailure(e: unknown): string {
+  const err = e as Error & {cause?: {code?: string; message?: string; errors?: Array<{code?: string}>}};
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer';
+  const cause = err.cause;
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? err.message;
+}
+
 /** etcd access: a client over etcd3, plus the version probe etcdctl and the header need. */
 export class EtcdClient {
   readonly endpoints: string[];
@@ -53,14 +61,13 @@ export class EtcdClient {
         const body = (await res.json()) as {etcdserver?: string; etcdcluster?: string};
         return {server: body.etcdserver ?? '?', cluster: body.etcdcluster ?? '?', endpoint};
       } catch (e) {
-        const cause = (e as {cause?: {code?: string}}).cause?.code ?? (e as Error).name;
-        errors.push(`${endpoint}: ${cause === 'TimeoutError' ? 'no answer' : cause}`);
+        errors.push(this.endpoints.length > 1 ? `${endpoint}: ${fetchFailure(e)}` : fetchFailure(e));
       }
     }
     throw new UndockError(
       'unavailable',
-      `etcd not reachable at ${this.endpoints.join(',')}`,
-      `${errors.join('; ')}; set --etcd-endpoints or ETCDCTL_ENDPOINTS`,
+      `etcd not reachable at ${this.endpoints.join(',')}: ${errors.join('; ')}`,
+      'set --etcd-endpoints or ETCDCTL_ENDPOINTS',
     );
   }
 

@@ -21,7 +21,7 @@ async function until(frame: () => string | undefined, ok: (s: string) => boolean
 
 function setup(flags: Parameters<typeof buildConfig>[0]) {
   // Nothing listens on these: the app must say so and keep working.
-  const config = buildConfig({address: '/nonexistent/undock-test.sock', etcdEndpoints: '127.0.0.1:1', ...flags}, {});
+  const config = buildConfig({address: '/nonexistent/undock-test.sock', etcdEndpoints: '127.0.0.1:2', ...flags}, {});
   const ctx = createDataContext(config);
   const app = new AppController(ctx);
   const ui = render(<App app={app} version="9.9.9" />);
@@ -41,10 +41,10 @@ test('an unreachable containerd is named on screen with the fix, not a stack tra
     const frame = await until(ui.lastFrame, (s) => s.includes('no such socket'));
     assert.match(frame, /containerd not reachable at \/nonexistent\/undock-test\.sock: no such socket/);
     assert.match(frame, /--address or CONTAINERD_ADDRESS/);
-    assert.match(frame, /containerd: ✗ down/);
+    assert.match(frame, /containerd: ✗ down: containerd not reachable/);
     assert.doesNotMatch(frame, /at .*\.js:\d+/);
     const header = await until(ui.lastFrame, (s) => /etcd: ✗/.test(s));
-    assert.match(header, /etcd: ✗ down http:\/\/127\.0\.0\.1:1/);
+    assert.match(header, /etcd: ✗ down: etcd not reachable at http:\/\/127\.0\.0\.1:2: ECONNREFUSED/);
   } finally {
     done();
   }
