@@ -153,7 +153,9 @@ export class GrpcConnection {
   mapError(err: grpc.ServiceError, method: string): UndockError {
     const {label, address, howToChange} = this.endpoint;
     const details = err.details || err.message;
-    switch (err.code) {
+    // When containerd's own timer fires first it answers UNKNOWN "context deadline exceeded".
+    const code = err.code === grpc.status.UNKNOWN && /context deadline exceeded/.test(details) ? grpc.status.DEADLINE_EXCEEDED : err.code;
+    switch (code) {
       case grpc.status.UNAVAILABLE:
         return unreachable(this.endpoint, details);
       case grpc.status.DEADLINE_EXCEEDED:
