@@ -10,6 +10,6 @@ bash scripts/sandbox.sh up >&2
 bash scripts/sandbox.sh seed >&2
 eval "$(bash scripts/sandbox.sh env)"
 status=0
-node dist/cli.js "$@" || status=$?
+node dist/main.js "$@" || status=$?
 echo "undock: the sandbox is still running (eval \"\$(npm run -s sandbox -- env)\" to use it with ctr and etcdctl; npm run sandbox -- down to stop it)" >&2
 exit "$status"

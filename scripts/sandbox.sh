@@ -3,10 +3,15 @@
 # by the project itself, with locally built images and seeded demo data.
 #
 #   bash scripts/sandbox.sh up        start (idempotent), build + import images
+#        [--etcd-members N]  etcd as an N-member cluster on loopback (default 1; kept between runs)
+#        [--etcd-v2|--no-etcd-v2]  etcd's v2 API on/off (default off; kept between runs)
+#        [--etcd-only]       only etcd: no containerd, network or images
 #   bash scripts/sandbox.sh seed      (re)create demo containers, CRI pods, etcd keys
 #   bash scripts/sandbox.sh status    show processes/endpoints; exit 0 all up, 3 not
 #   bash scripts/sandbox.sh env       print export lines (eval "$(bash scripts/sandbox.sh env)")
 #   bash scripts/sandbox.sh down [--purge]   stop everything it started (--purge: rm the folder)
+#   bash scripts/sandbox.sh etcd-kill I      SIGKILL etcd member I (a crash); prints its name
+#   bash scripts/sandbox.sh etcd-start I     start etcd member I again, wait until healthy; prints its name
 #
 # Folder: $UNDOCK_SANDBOX, default /tmp/undock-<8 hex of sha1(repo realpath)>.
 # Everything lives there, except CNI's host-local IP store
@@ -71,14 +76,53 @@ containerd_ok() {
   pid_of containerd >/dev/null && [ -S "$SOCK" ] && timeout 3 ctr --address "$SOCK" version >/dev/null 2>&1
 }
 
-etcd_endpoint() { [ -f "$SB/etcd.ports" ] && echo "http://127.0.0.1:$(cut -d' ' -f1 "$SB/etcd.ports")"; }
-
-etcd_ok() {
-  local ep
-  pid_of etcd >/dev/null || return 1
-  ep=$(etcd_endpoint) || return 1
-  ETCDCTL_API=3 timeout 3 etcdctl --endpoints "$ep" --dial-timeout 2s --command-timeout 2s endpoint health >/dev/null 2>&1
+# etcd members 0..N-1 run on loopback. Member 0 keeps the single-member file
+# names (etcd.pid, etcd.ports "CLIENT PEER", etcd.log), member I>0 uses
+# etcd-I.*; data in $SB/etcd-I ($SB/etcd for a sandbox made before members
+# existed). Settings kept between runs: etcd.members (N), etcd.v2 (v2 API on),
+# etcd-only (no containerd).
+etcd_members() { cat "$SB/etcd.members" 2>/dev/null || echo 1; }
+etcd_base() { if [ "$1" = 0 ]; then echo etcd; else echo "etcd-$1"; fi; }
+etcd_name() { echo "undock-$ID-$1"; }
+etcd_data() {
+  if [ "$1" = 0 ] && [ -d "$SB/etcd" ] && ! [ -d "$SB/etcd-0" ]; then echo "$SB/etcd"; else echo "$SB/etcd-$1"; fi
 }
+etcd_member_pid() { # I -> pid if member I's pid file names a live etcd
+  local f p
+  f=$SB/$(etcd_base "$1").pid
+  [ -f "$f" ] || return 1
+  p=$(cat "$f" 2>/dev/null) || return 1
+  [ -n "$p" ] && [ -d "/proc/$p" ] || return 1
+  [ "$(cat "/proc/$p/comm" 2>/dev/null)" = etcd ] || return 1
+  etcd_gone "$p" && return 1
+  echo "$p"
+}
+etcd_client_url() { # I -> member I's client URL
+  local f
+  f=$SB/$(etcd_base "$1").ports
+  [ -f "$f" ] && echo "http://127.0.0.1:$(cut -d' ' -f1 "$f")"
+}
+etcd_endpoint() { # every member's client URL, comma separated
+  local n i u out=""
+  n=$(etcd_members)
+  for ((i = 0; i < n; i++)); do u=$(etcd_client_url "$i") || return 1; out+=${out:+,}$u; done
+  echo "$out"
+}
+etcd_member_healthy() { # I
+  local ep
+  ep=$(etcd_client_url "$1") || return 1
+  ETCDCTL_API=3 timeout 3 etcdctl --endpoints "$ep" --dial-timeout 1s --command-timeout 2s endpoint health >/dev/null 2>&1
+}
+
+etcd_ok() { # every member runs and answers a (quorum) health check
+  local n i eps
+  n=$(etcd_members)
+  for ((i = 0; i < n; i++)); do etcd_member_pid "$i" >/dev/null || return 1; done
+  eps=$(etcd_endpoint) || return 1
+  ETCDCTL_API=3 timeout 5 etcdctl --endpoints "$eps" --dial-timeout 2s --command-timeout 2s endpoint health >/dev/null 2>&1
+}
+
+etcd_only() { [ -f "$SB/etcd-only" ]; }
 
 stop_pid() { # NAME [timeout-seconds]: TERM, wait, KILL
   local p i n=$((${2:-5} * 10))
@@ -109,18 +153,21 @@ shim_arg() { # PID FLAG -> the argument after FLAG in the process's argv
   done <"/proc/$1/cmdline" 2>/dev/null || true
 }
 
-free_ports() { # [C P] -> "C P": keep the given ports when both are bindable, else two new ones
+free_ports() { # COUNT [P...] -> COUNT ports: the given ones when all are bindable, else COUNT new distinct ones
   node -e '
     const net = require("net");
-    const want = process.argv.slice(1).map(Number).filter(Boolean);
+    const count = Number(process.argv[1]);
+    const want = process.argv.slice(2).map(Number).filter(Boolean);
     const tryPort = (p) => new Promise((res) => { const s = net.createServer(); s.once("error", () => res(0));
       s.listen(p, "127.0.0.1", () => { const got = s.address().port; s.close(() => res(got)); }); });
     const hold = () => new Promise((res) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => res(s)); });
     (async () => {
-      if (want.length === 2) { const a = await tryPort(want[0]), b = await tryPort(want[1]);
-        if (a && b) { console.log(a + " " + b); return; } }
-      const s1 = await hold(), s2 = await hold();
-      console.log(s1.address().port + " " + s2.address().port); s1.close(); s2.close();
+      if (want.length === count) { const got = [];
+        for (const p of want) got.push(await tryPort(p));
+        if (got.every(Boolean)) { console.log(got.join(" ")); return; } }
+      const held = [];
+      for (let i = 0; i < count; i++) held.push(await hold());
+      console.log(held.map((s) => s.address().port).join(" ")); held.forEach((s) => s.close());
     })();' -- "$@"
 }
 
@@ -229,37 +276,153 @@ check_snapshotter_plugin() { # containerd may still refuse overlayfs on this fil
   fi
 }
 
-start_etcd() {
-  local ports c p i ep name=undock-$ID
-  mkdir -p "$SB/etcd"; chmod 700 "$SB/etcd"
-  # shellcheck disable=SC2046
-  ports=$(free_ports $(cat "$SB/etcd.ports" 2>/dev/null || true))
-  echo "$ports" >"$SB/etcd.ports"
-  read -r c p <<<"$ports"
-  ep=http://127.0.0.1:$c
-  echo "---- $(date -Is) start" >>"$SB/etcd.log"
-  (cd "$SB" && exec setsid etcd --name "$name" --data-dir "$SB/etcd" \
-    --listen-client-urls "$ep" --advertise-client-urls "$ep" \
+start_etcd_member() { # I: launch member I (no wait); its ports and every member's peer port are known
+  local i=$1 n base data c p j state=new cluster="" v2=()
+  n=$(etcd_members)
+  base=$(etcd_base "$i"); data=$(etcd_data "$i")
+  read -r c p <"$SB/$base.ports"
+  for ((j = 0; j < n; j++)); do
+    cluster+=${cluster:+,}$(etcd_name "$j")=http://127.0.0.1:$(cut -d' ' -f2 "$SB/$(etcd_base "$j").ports")
+  done
+  mkdir -p "$data"; chmod 700 "$data"
+  [ -d "$data/member" ] && state=existing
+  [ -f "$SB/etcd.v2" ] && v2=(--enable-v2)
+  echo "---- $(date -Is) start" >>"$SB/$base.log"
+  (cd "$SB" && exec setsid etcd --name "$(etcd_name "$i")" --data-dir "$data" \
+    --listen-client-urls "http://127.0.0.1:$c" --advertise-client-urls "http://127.0.0.1:$c" \
     --listen-peer-urls "http://127.0.0.1:$p" --initial-advertise-peer-urls "http://127.0.0.1:$p" \
-    --initial-cluster "$name=http://127.0.0.1:$p" --initial-cluster-token "$name" --initial-cluster-state new \
-    --logger zap --log-outputs stderr </dev/null >>"$SB/etcd.log" 2>&1 9>&-) &
-  p=$!
-  echo "$p" >"$SB/etcd.pid"
-  for ((i = 0; i < 200; i++)); do
+    --initial-cluster "$cluster" --initial-cluster-token "undock-$ID" --initial-cluster-state "$state" \
+    "${v2[@]}" --logger zap --log-outputs stderr </dev/null >>"$SB/$base.log" 2>&1 9>&-) &
+  echo $! >"$SB/$base.pid"
+}
+
+wait_etcd_member() { # I [SECONDS]: until member I answers a health check; fails when it exits or times out
+  local i=$1 n=$((${2:-20} * 10)) k base p
+  base=$(etcd_base "$i")
+  p=$(cat "$SB/$base.pid")
+  for ((k = 0; k < n; k++)); do
     if ! [ -d "/proc/$p" ]; then
-      warn "etcd exited at start; last lines of $SB/etcd.log:"; tail -n 15 "$SB/etcd.log" >&2; exit 1
+      warn "etcd member $i exited at start; last lines of $SB/$base.log:"; tail -n 15 "$SB/$base.log" >&2; return 1
     fi
-    if ETCDCTL_API=3 etcdctl --endpoints "$ep" --dial-timeout 1s --command-timeout 1s endpoint health >/dev/null 2>&1; then return 0; fi
+    etcd_member_healthy "$i" && return 0
     sleep 0.1
   done
-  warn "etcd is not healthy at $ep after 20 s; last lines of $SB/etcd.log:"
-  tail -n 15 "$SB/etcd.log" >&2
-  exit 1
+  warn "etcd member $i is not healthy at $(etcd_client_url "$i") after ${2:-20} s; last lines of $SB/$base.log:"
+  tail -n 15 "$SB/$base.log" >&2
+  return 1
+}
+
+etcd_gone() { # PID: exited, or a zombie its reaper has not collected yet (PID 1 may be slow to)
+  ! [ -d "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
+stop_etcd_member() { # I [timeout-seconds]: TERM, wait, KILL
+  local i=$1 p k n=$((${2:-5} * 10)) base
+  base=$(etcd_base "$i")
+  p=$(etcd_member_pid "$i") || { rm -f "$SB/$base.pid"; return 0; }
+  kill -TERM "$p" 2>/dev/null || true
+  for ((k = 0; k < n; k++)); do etcd_gone "$p" && break; sleep 0.1; done
+  if ! etcd_gone "$p"; then warn "etcd member $i (pid $p) ignored SIGTERM, killing"; kill -KILL "$p" 2>/dev/null || true; sleep 0.1; fi
+  rm -f "$SB/$base.pid"
+}
+
+etcd_leader_index() { # -> the index of the member that leads, if one answers that it does
+  local n i eps rows url
+  n=$(etcd_members)
+  eps=$(etcd_endpoint) || return 1
+  rows=$(ETCDCTL_API=3 timeout 3 etcdctl --endpoints "$eps" --dial-timeout 1s --command-timeout 1s endpoint status 2>/dev/null) || true
+  url=$(awk -F', ' '$5 == "true" {print $1; exit}' <<<"$rows")
+  [ -n "$url" ] || return 1
+  for ((i = 0; i < n; i++)); do [ "$(etcd_client_url "$i")" = "$url" ] && { echo "$i"; return 0; }; done
+  return 1
+}
+
+stop_etcd_all() { # [timeout-seconds]: every member with a pid file, followers first
+  local f b i leader="" pids=()
+  # a leader stopped while its followers stop hands leadership to one of them and waits ~7 s for
+  # the transfer to time out; once the followers are gone it has nobody to hand it to and stops at once
+  if [ "$(etcd_members)" -gt 1 ]; then leader=$(etcd_leader_index) || leader=""; fi
+  for f in "$SB"/etcd.pid "$SB"/etcd-*.pid; do
+    [ -f "$f" ] || continue
+    b=$(basename "$f" .pid)
+    if [ "$b" = etcd ]; then i=0; else i=${b#etcd-}; fi
+    [ "$i" = "$leader" ] && continue
+    stop_etcd_member "$i" "${1:-5}" &
+    pids+=($!)
+  done
+  for f in "${pids[@]}"; do wait "$f" || true; done
+  if [ -n "$leader" ]; then stop_etcd_member "$leader" "${1:-5}"; fi
+}
+
+etcd_v2_differs() { # I: member I runs with the v2 API on while it should be off, or the reverse
+  local p want=0 has=0
+  p=$(etcd_member_pid "$1") || return 1
+  [ -f "$SB/etcd.v2" ] && want=1
+  grep -qxzF -- --enable-v2 "/proc/$p/cmdline" && has=1
+  [ $want != $has ]
+}
+
+etcd_v2_any_differs() {
+  local n i
+  n=$(etcd_members)
+  for ((i = 0; i < n; i++)); do etcd_v2_differs "$i" && return 0; done
+  return 1
+}
+
+etcd_settings() { # MEMBERS(or "") V2(on|off|"") ONLY(0|1): check against the data on disk, then keep them
+  local want=$1 v2=$2 only=$3 have i
+  have=$(etcd_members)
+  if [ -n "$want" ]; then
+    [[ "$want" =~ ^[1-9]$ ]] || die "--etcd-members takes a number from 1 to 9, not '$want'"
+    if [ "$want" != "$have" ]; then
+      for ((i = 0; i < have; i++)); do
+        [ -d "$(etcd_data "$i")/member" ] &&
+          die "the sandbox's etcd at $SB has $have member(s) with data; to change to $want: 'bash scripts/sandbox.sh down --purge' first"
+      done
+    fi
+    echo "$want" >"$SB/etcd.members"
+  fi
+  case "$v2" in on) : >"$SB/etcd.v2" ;; off) rm -f "$SB/etcd.v2" ;; esac
+  if [ "$only" = 1 ]; then : >"$SB/etcd-only"; else rm -f "$SB/etcd-only"; fi
+}
+
+start_etcd() { # start the members that do not run (a new cluster: all at once), then wait until all are healthy
+  local n i fresh=1 todo=() ports
+  n=$(etcd_members)
+  for ((i = 0; i < n; i++)); do
+    if etcd_v2_differs "$i"; then stop_etcd_member "$i" 10 & fi
+    [ -d "$(etcd_data "$i")/member" ] && fresh=0
+  done
+  wait
+  if [ "$n" = 1 ]; then
+    stop_etcd_member 0 3 # a hung one
+    # shellcheck disable=SC2046
+    ports=$(free_ports 2 $(cat "$SB/etcd.ports" 2>/dev/null || true))
+    echo "$ports" >"$SB/etcd.ports"
+    todo=(0)
+  else
+    if [ $fresh = 1 ]; then
+      stop_etcd_all 3
+      read -r -a ports <<<"$(free_ports $((2 * n)))"
+      for ((i = 0; i < n; i++)); do echo "${ports[2 * i]} ${ports[2 * i + 1]}" >"$SB/$(etcd_base "$i").ports"; done
+    fi
+    for ((i = 0; i < n; i++)); do
+      [ -f "$SB/$(etcd_base "$i").ports" ] || die "etcd member $i has data but no $(etcd_base "$i").ports (its peer URL is part of the cluster): 'down --purge' and 'up' again"
+      etcd_member_pid "$i" >/dev/null || todo+=("$i")
+    done
+  fi
+  for i in "${todo[@]}"; do start_etcd_member "$i"; done
+  for ((i = 0; i < n; i++)); do wait_etcd_member "$i" || return 1; done
 }
 
 write_env() {
   local ep
   ep=$(etcd_endpoint)
+  if etcd_only; then
+    printf 'export ETCDCTL_API=3\nexport ETCDCTL_ENDPOINTS=%s\nexport UNDOCK_SANDBOX=%s\n' "$ep" "$SB" >"$SB/env.sh.tmp"
+    mv "$SB/env.sh.tmp" "$SB/env.sh"
+    return 0
+  fi
   {
     echo "export CONTAINERD_ADDRESS=$SOCK"
     echo "export CONTAINERD_NAMESPACE=default"
@@ -312,20 +475,42 @@ ensure_images() {
 # ---------------------------------------------------------------------- up --
 cmd_up() {
   need_root up
+  local members="" v2="" only=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --etcd-members) [ $# -ge 2 ] || die "--etcd-members needs a number"; members=$2; shift 2 ;;
+      --etcd-members=*) members=${1#*=}; shift ;;
+      --etcd-v2) v2=on; shift ;;
+      --no-etcd-v2) v2=off; shift ;;
+      --etcd-only) only=1; shift ;;
+      *) die "up: unknown option '$1' (--etcd-members N, --etcd-v2, --no-etcd-v2, --etcd-only)" ;;
+    esac
+  done
   bash "$REPO/scripts/ensure-deps.sh" --apt
   command -v node >/dev/null || die "node is needed (Node 20)"
   local t0 sl
   t0=$(now_ms)
   sl=$(printf %s "$SOCK.ttrpc" | wc -c)
-  [ "$sl" -le 107 ] || die "socket path $SOCK.ttrpc is $sl bytes (limit 107): choose a shorter UNDOCK_SANDBOX"
+  [ $only = 1 ] || [ "$sl" -le 107 ] || die "socket path $SOCK.ttrpc is $sl bytes (limit 107): choose a shorter UNDOCK_SANDBOX"
   lock
   SB=$(cd "$SB" && pwd -P)
+  etcd_settings "$members" "$v2" "$only"
+  if [ $only = 1 ]; then
+    if etcd_ok && ! etcd_v2_any_differs && [ -f "$SB/env.sh" ]; then
+      say "already running and healthy: etcd $(etcd_endpoint) (etcd only)"
+      return 0
+    fi
+    start_etcd || die "etcd did not start (see above)"
+    write_env
+    say "etcd up ($(etcd_members) member(s)$([ -f "$SB/etcd.v2" ] && echo ', v2 API on')): $(etcd_endpoint); up in $(($(now_ms) - t0)) ms (etcd only)"
+    return 0
+  fi
   pick_snapshotter
   pick_subnet
 
   local c_ok=0 e_ok=0
   containerd_ok && c_ok=1
-  etcd_ok && e_ok=1
+  etcd_ok && ! etcd_v2_any_differs && e_ok=1
   if [ $c_ok = 1 ] && [ $e_ok = 1 ] && [ -f "$SB/env.sh" ]; then
     ensure_bridge
     ensure_images
@@ -337,7 +522,7 @@ cmd_up() {
   ensure_bridge
   local etcd_starter=""
   if [ $e_ok = 0 ]; then # etcd starts in parallel with containerd
-    (stop_pid etcd 3; start_etcd) &
+    start_etcd &
     etcd_starter=$!
   fi
   if [ $c_ok = 0 ]; then
@@ -349,7 +534,7 @@ cmd_up() {
   fi
   if [ -n "$etcd_starter" ]; then
     wait "$etcd_starter" || die "etcd did not start (see above)"
-    say "etcd up: pid $(pid_of etcd), $(etcd_endpoint)"
+    say "etcd up: pid $(pid_of etcd), $(etcd_endpoint)$([ -f "$SB/etcd.v2" ] && echo ' (v2 API on)')"
   fi
   write_env
   ensure_images
@@ -454,7 +639,7 @@ cmd_down() {
   t0=$(now_ms)
   [ -f "$SB/net.env" ] && . "$SB/net.env"
   # 0. etcd, in parallel with the rest (it takes ~2 s to shut down)
-  stop_pid etcd 10 &
+  stop_etcd_all 10 &
   local etcd_stopper=$!
   # registries a test started inside the sandbox (scripts/sandbox/registry.sh), even if it died midway
   for d in "$SB"/registry*/; do
@@ -534,13 +719,26 @@ cmd_down() {
 cmd_status() {
   local rc=0 p ep shims
   echo "sandbox:    $SB"
-  if p=$(pid_of containerd); then
+  if etcd_only; then
+    echo "mode:       etcd only"
+  elif p=$(pid_of containerd); then
     if containerd_ok; then echo "containerd: running, pid $p, socket $SOCK"; else echo "containerd: pid $p but not answering on $SOCK"; rc=3; fi
   else echo "containerd: not running"; rc=3; fi
-  if p=$(pid_of etcd); then
-    ep=$(etcd_endpoint || echo "?")
-    if etcd_ok; then echo "etcd:       running, pid $p, $ep"; else echo "etcd:       pid $p but not healthy at $ep"; rc=3; fi
-  else echo "etcd:       not running"; rc=3; fi
+  local n i label
+  n=$(etcd_members)
+  for ((i = 0; i < n; i++)); do
+    label="etcd:"; [ "$n" = 1 ] || label="etcd[$i]:"
+    if p=$(etcd_member_pid "$i"); then
+      ep=$(etcd_client_url "$i" || echo "?")
+      if etcd_member_healthy "$i"; then printf '%-12s%s\n' "$label" "running, pid $p, $ep$([ "$n" = 1 ] || echo " ($(etcd_name "$i"))")"
+      else printf '%-12s%s\n' "$label" "pid $p but not healthy at $ep"; rc=3; fi
+    else printf '%-12s%s\n' "$label" "not running$([ "$n" = 1 ] || echo " ($(etcd_name "$i"))")"; rc=3; fi
+  done
+  [ -f "$SB/etcd.v2" ] && echo "etcd v2:    on"
+  if etcd_only; then
+    [ $rc = 0 ] && echo "status:     up" || echo "status:     down"
+    return $rc
+  fi
   shims=$(our_shims | tr '\n' ' ')
   echo "shims:      ${shims:-none}"
   if [ -f "$SB/net.env" ]; then
@@ -554,15 +752,44 @@ cmd_status() {
 
 cmd_env() {
   [ -f "$SB/env.sh" ] || die "no sandbox at $SB: run 'npm run sandbox -- up' first"
-  containerd_ok && etcd_ok || warn "warning: the sandbox at $SB is not (fully) running"
+  { etcd_only || containerd_ok; } && etcd_ok || warn "warning: the sandbox at $SB is not (fully) running"
   cat "$SB/env.sh"
 }
 
+cmd_etcd_kill() { # I: SIGKILL member I, as a crash would end it; prints its name
+  local i=${1:-} n p k
+  [ -d "$SB" ] || die "no sandbox at $SB"
+  n=$(etcd_members)
+  [[ "$i" =~ ^[0-9]+$ ]] && [ "$i" -lt "$n" ] || die "usage: sandbox.sh etcd-kill <member 0..$((n - 1))>"
+  lock
+  p=$(etcd_member_pid "$i") || die "etcd member $i ($(etcd_name "$i")) is not running"
+  kill -KILL "$p" 2>/dev/null || true
+  for ((k = 0; k < 100; k++)); do etcd_gone "$p" && break; sleep 0.05; done
+  rm -f "$SB/$(etcd_base "$i").pid"
+  etcd_name "$i"
+}
+
+cmd_etcd_start() { # I: start member I again (same data, ports and cluster), wait until healthy; prints its name
+  local i=${1:-} n
+  [ -d "$SB" ] || die "no sandbox at $SB"
+  n=$(etcd_members)
+  [[ "$i" =~ ^[0-9]+$ ]] && [ "$i" -lt "$n" ] || die "usage: sandbox.sh etcd-start <member 0..$((n - 1))>"
+  lock
+  if ! etcd_member_pid "$i" >/dev/null; then
+    [ -f "$SB/$(etcd_base "$i").ports" ] || die "etcd member $i was never started here: use 'up'"
+    start_etcd_member "$i"
+  fi
+  wait_etcd_member "$i" 30 || die "etcd member $i did not become healthy"
+  etcd_name "$i"
+}
+
 case "${1:-}" in
-  up) cmd_up ;;
+  up) shift; cmd_up "$@" ;;
+  etcd-kill) shift; cmd_etcd_kill "$@" ;;
+  etcd-start) shift; cmd_etcd_start "$@" ;;
   down) shift; cmd_down "$@" ;;
   status) cmd_status ;;
   env) cmd_env ;;
   seed) cmd_seed ;;
-  *) echo "usage: bash scripts/sandbox.sh up|down [--purge]|status|env|seed   (sandbox: $SB)" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/sandbox.sh up [--etcd-members N] [--etcd-v2|--no-etcd-v2] [--etcd-only]|down [--purge]|status|env|seed|etcd-kill I|etcd-start I   (sandbox: $SB)" >&2; exit 2 ;;
 esac

@@ -1,6 +1,3 @@
-#!/usr/bin/env node
-// First: must run before Ink is loaded.
-import {restoreCiEnv} from './terminal/interactive.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +10,9 @@ import {errorLine} from './data/errors.js';
 import {viewNames} from './resources/registry.js';
 import {AppController} from './store/app-store.js';
 import {enterFullScreen, installExitGuards, leaveFullScreen} from './terminal/screen.js';
+import {setTerminalOwner} from './terminal/handoff.js';
 import {App} from './ui/app.js';
 import {versionReport} from './version-command.js';
-
-restoreCiEnv();
 
 const cli = meow(
   `
@@ -32,6 +28,9 @@ const cli = meow(
     --readonly                  refuse every change to containerd and etcd
     --view <name>               first pane: ${viewNames.join(', ')} (default images)
     --refresh <seconds>         relist period (default 2)
+    --shell <command>           what s runs in a container (env UNDOCK_SHELL; default bash, else sh)
+    --log-tail <n>              lines a log view starts with (default 200)
+    --log-lines <n>             lines a log view keeps in memory (default 5000)
     --help                      show this help
     --version                   show undock's version
 
@@ -52,6 +51,9 @@ const cli = meow(
       readonly: {type: 'boolean'},
       view: {type: 'string'},
       refresh: {type: 'number'},
+      shell: {type: 'string'},
+      logTail: {type: 'number'},
+      logLines: {type: 'number'},
     },
     allowUnknownFlags: false,
   },
@@ -64,7 +66,7 @@ function fail(message: string, code = 2): never {
 
 let config;
 try {
-  config = buildConfig(cli.flags);
+  config = buildConfig({...cli.flags, logKeep: cli.flags.logLines});
 } catch (err) {
   if (err instanceof ConfigError) fail(err.message);
   throw err;
@@ -101,10 +103,22 @@ process.on('unhandledRejection', (err) => {
 
 const ctx = createDataContext(config);
 const app = new AppController(ctx);
+const quit = new Promise<void>((resolve) => {
+  app.onQuit = resolve;
+});
+const mount = () => render(<App app={app} version={cli.pkg.version ?? '0.0.0'} />, {exitOnCtrlC: false, patchConsole: true});
 enterFullScreen();
-const instance = render(<App app={app} version={cli.pkg.version ?? '0.0.0'} />, {exitOnCtrlC: false, patchConsole: true});
-await instance.waitUntilExit();
-app.stop();
+let instance = mount();
+// exec hands the terminal to a shell: the UI steps aside and comes back from its stores.
+setTerminalOwner({
+  suspend: () => instance.unmount(),
+  resume: () => {
+    instance = mount();
+  },
+});
+await quit;
+instance.unmount();
+app.close();
 ctx.close();
 leaveFullScreen();
 process.exit(0);

@@ -12,6 +12,11 @@ export interface Config {
   refreshMs: number;
   /** Where containers that undock runs write stdout and stderr. */
   logDir: string;
+  /** Lines a log view starts with, and the most it keeps. */
+  logTail: number;
+  logKeep: number;
+  /** The command `s` runs; empty: bash if the image has it, else sh. */
+  shell: string[];
   /** runc state folder and cgroup parent for containers undock runs (unset: runc's and containerd's defaults). */
   runcRoot?: string;
   cgroupParent?: string;
@@ -25,11 +30,19 @@ export interface FlagValues {
   readonly?: boolean;
   view?: string;
   refresh?: number;
+  logTail?: number;
+  logKeep?: number;
+  shell?: string;
 }
 
 export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
 
 export class ConfigError extends Error {}
+
+function positive(flag: string, n: number): number {
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${flag} must be a whole number above 0 (got "${n}")`);
+  return n;
+}
 
 /** Flags win over the standard environment variables, which win over defaults. */
 export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -56,6 +69,9 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     readonly: flags.readonly ?? false,
     view: view.id,
     refreshMs: Math.round(refresh * 1000),
+    logTail: positive('--log-tail', flags.logTail ?? 200),
+    logKeep: positive('--log-lines', flags.logKeep ?? 5000),
+    shell: (flags.shell ?? env.UNDOCK_SHELL ?? '').split(/\s+/).filter(Boolean),
     runcRoot: env.UNDOCK_RUNC_ROOT || undefined,
     cgroupParent: env.UNDOCK_CGROUP_PARENT || undefined,
     logDir: env.UNDOCK_LOG_DIR || path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local/state'), 'undock/logs'),

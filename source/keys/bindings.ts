@@ -37,6 +37,19 @@ export const detailBindings: Binding[] = [
   ...tableBindings.map((b) => ({...b, label: b.label.replace('down', 'scroll down').replace(/^up$/, 'scroll up')})),
 ];
 
+export const logBindings: Binding[] = [
+  {id: 'follow', keys: ['f'], label: 'follow on/off', hint: true},
+  {id: 'wrap', keys: ['w'], label: 'wrap on/off', hint: true},
+  {id: 'timestamps', keys: ['t'], label: 'timestamps on/off', hint: true},
+  {id: 'search', keys: ['/'], label: 'search', hint: true},
+  {id: 'next', keys: ['n'], label: 'next match'},
+  {id: 'previous-match', keys: ['N'], label: 'previous match'},
+  {id: 'save', keys: ['ctrl+s'], label: 'save to a file', hint: true},
+  {id: 'previous-attempt', keys: ['p'], label: "previous attempt's log (CRI)"},
+  {id: 'back', keys: ['esc'], label: 'back', hint: true},
+  ...tableBindings.map((b) => ({...b, label: `scroll ${b.label}`})),
+];
+
 export const dialogBindings: Binding[] = [
   {id: 'confirm', keys: ['y'], label: 'confirm'},
   {id: 'switch', keys: ['tab', 'left', 'right'], label: 'switch button'},

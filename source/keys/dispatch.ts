@@ -1,6 +1,11 @@
 import {findResource, resources} from '../resources/registry.js';
 import type {AppController} from '../store/app-store.js';
-import {findBinding, globalBindings, tableBindings, allNamespacesBinding, detailBindings} from './bindings.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import {findBinding, globalBindings, tableBindings, allNamespacesBinding, detailBindings, logBindings} from './bindings.js';
+import {logText} from '../ui/logs.js';
+import {windowTop} from '../ui/table.js';
+import {errorLine} from '../data/errors.js';
 import type {KeyPress} from './parse.js';
 
 /** What the visible view publishes so keys can move within it without recomputing rows. */
@@ -12,12 +17,15 @@ export interface ViewMetrics {
 
 export const commandNames = [
   ...resources.filter((r) => !r.nested).flatMap((r) => [r.id, ...r.aliases]),
+  'exec',
   'quit',
   'q',
 ];
 
 /** Names kept for views still to come, so no alias takes them meanwhile. */
 const RESERVED = ['keys', 'etcd', 'kv'];
+
+export const extraCommands = ['exec'];
 
 /** Completes a command word from the known names (first match, by list order). */
 export function completeCommand(input: string): string | undefined {
@@ -32,6 +40,10 @@ export function runCommand(app: AppController, line: string): void {
   if (!cmd) return;
   if (cmd === 'q' || cmd === 'quit' || cmd === 'q!') {
     app.quit();
+    return;
+  }
+  if (cmd === 'exec') {
+    runOnSelection(app, 'shell', args);
     return;
   }
   if (RESERVED.includes(cmd)) {
@@ -62,6 +74,23 @@ export function runCommand(app: AppController, line: string): void {
   app.openView(resource);
 }
 
+/** Runs a resource action on the selected row, as if its key were pressed, with extra words. */
+export function runOnSelection(app: AppController, actionId: string, args: string[] = []): void {
+  const frame = app.currentFrame();
+  const resource = app.currentResource();
+  const action = resource.actions.find((a) => a.id === actionId);
+  if (frame.kind !== 'table' || !action) {
+    app.setStatus(`:${actionId === 'shell' ? 'exec' : actionId} works on a container row (:co, or a pod's containers)`, 'error');
+    return;
+  }
+  const row = app.selectedRow();
+  if (row === undefined) {
+    app.setStatus('nothing selected');
+    return;
+  }
+  app.runAsync(action.label, () => action.run(row, {ctx: app.ctx, scope: app.scope(frame), report: (text) => app.ui.setState({busy: text}), args}));
+}
+
 /** Routes one key: dialog > form > help > prompt > view. */
 export function dispatchKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
   const ui = app.ui.getState();
@@ -90,7 +119,104 @@ export function dispatchKey(app: AppController, view: ViewMetrics, key: KeyPress
     detailKey(app, view, key);
     return;
   }
+  if (frame.kind === 'logs') {
+    logsKey(app, view, key);
+    return;
+  }
   tableKey(app, view, key);
+}
+
+function logsKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
+  const frame = app.currentFrame();
+  if (frame.kind !== 'logs') return;
+  const feed = app.logFeed(frame.id);
+  if (!feed) return;
+  const {lines, first} = feed.store.getState();
+  const b = findBinding(logBindings, key.name);
+  const lastTop = first + Math.max(0, lines.length - view.pageSize);
+  // Where the view is now, as a line number, whether following or not.
+  const currentTop = frame.follow ? lastTop : frame.top;
+  const findMatch = (from: number, step: 1 | -1): number | undefined => {
+    const needle = frame.search.toLowerCase();
+    if (!needle) return undefined;
+    for (let seq = from; seq >= first && seq < first + lines.length; seq += step) {
+      if (logText(lines[seq - first]!, frame.timestamps).toLowerCase().includes(needle)) return seq;
+    }
+    return undefined;
+  };
+  const jumpTo = (seq: number | undefined, what: string) => {
+    if (seq === undefined) {
+      app.setStatus(frame.search ? `no ${what} match for "${frame.search}"` : 'no search: / to search');
+      return;
+    }
+    const top = Math.max(first, Math.min(lastTop, seq - Math.floor(view.pageSize / 2)));
+    app.updateLogs({follow: false, top, match: seq});
+  };
+  switch (b?.id) {
+    case 'back':
+      app.back();
+      return;
+    case 'follow':
+      app.updateLogs(frame.follow ? {follow: false, top: lastTop} : {follow: true});
+      return;
+    case 'wrap':
+      app.updateLogs({wrap: !frame.wrap});
+      return;
+    case 'timestamps':
+      app.updateLogs({timestamps: !frame.timestamps});
+      return;
+    case 'search':
+      app.ui.setState({mode: 'filter', input: frame.search});
+      return;
+    case 'next':
+      jumpTo(findMatch(frame.match !== undefined ? frame.match + 1 : currentTop, 1), 'later');
+      return;
+    case 'previous-match':
+      jumpTo(findMatch(frame.match !== undefined ? frame.match - 1 : currentTop + view.pageSize - 1, -1), 'earlier');
+      return;
+    case 'save': {
+      const name = `${frame.title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
+      const text = lines.map((l) => logText(l, true)).join('\n') + '\n';
+      const target = writeFirst([path.resolve(name), path.join(app.ctx.config.logDir, 'saved', name)], text);
+      if (target.ok) app.setStatus(`saved ${lines.length} lines to ${target.path}`);
+      else app.setStatus(`could not save the log: ${target.error}`, 'error');
+      return;
+    }
+    case 'previous-attempt': {
+      const now = feed.togglePrevious();
+      if (now) app.setStatus(`showing ${now}`);
+      else app.setStatus('no previous attempt log for this container');
+      app.updateLogs({follow: true, match: undefined});
+      return;
+    }
+    default: {
+      if (!b) {
+        globalKey(app, key.name);
+        return;
+      }
+      // Scrolling: up/page-up/top leave follow mode; reaching the bottom with G follows again.
+      if (b.id === 'bottom') {
+        app.updateLogs({follow: true});
+        return;
+      }
+      const next = move(currentTop - first, {...view, count: lastTop - first + 1}, b.id) + first;
+      app.updateLogs({follow: false, top: next});
+    }
+  }
+}
+
+function writeFirst(paths: string[], text: string): {ok: true; path: string} | {ok: false; error: string} {
+  let error = '';
+  for (const p of paths) {
+    try {
+      fs.mkdirSync(path.dirname(p), {recursive: true});
+      fs.writeFileSync(p, text);
+      return {ok: true, path: p};
+    } catch (e) {
+      error = errorLine(e);
+    }
+  }
+  return {ok: false, error};
 }
 
 function globalKey(app: AppController, name: string): boolean {
@@ -139,7 +265,9 @@ function tableKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
   const nav = findBinding(tableBindings, key.name);
   if (nav) {
     const selected = move(frame.selected, view, nav.id);
-    if (selected !== frame.selected) app.updateTable({selected});
+    // The window moves with the selection in the same update: one frame per key, not two.
+    const top = windowTop(selected, frame.top, view.pageSize, view.count);
+    if (selected !== frame.selected || top !== frame.top) app.updateTable({selected, top});
     return;
   }
 
@@ -156,7 +284,8 @@ function tableKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
   }
 
   if (key.name === '/') {
-    app.ui.setState({mode: 'filter', input: frame.filter});
+    // A new filter starts empty; the old one stays until the first key replaces it.
+    app.ui.setState({mode: 'filter', input: ''});
     return;
   }
   if (key.name === 'esc') {
@@ -267,15 +396,18 @@ function formKey(app: AppController, key: KeyPress): void {
 function promptKey(app: AppController, key: KeyPress): void {
   const ui = app.ui.getState();
   const isFilter = ui.mode === 'filter';
+  const inLogs = app.currentFrame().kind === 'logs';
   const setInput = (input: string) => {
     app.ui.setState({input});
-    // The filter applies as it is typed, as in k9s.
-    if (isFilter) app.updateTable({filter: input, selected: 0, top: 0});
+    // The filter applies as it is typed, as in k9s; in a log view / searches (highlights) instead.
+    if (isFilter && inLogs) app.updateLogs({search: input, match: undefined});
+    else if (isFilter) app.updateTable({filter: input, selected: 0, top: 0});
   };
   switch (key.name) {
     case 'esc':
       app.ui.setState({mode: 'table', input: ''});
-      if (isFilter) app.updateTable({filter: '', selected: 0, top: 0});
+      if (isFilter && inLogs) app.updateLogs({search: '', match: undefined});
+      else if (isFilter) app.updateTable({filter: '', selected: 0, top: 0});
       return;
     case 'enter':
       app.ui.setState({mode: 'table', input: ''});

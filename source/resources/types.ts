@@ -4,6 +4,7 @@ import type {CriClient} from '../data/cri/client.js';
 import type {EtcdClient} from '../data/etcd/client.js';
 import type {Binding} from '../keys/bindings.js';
 import type {Config} from '../config.js';
+import type {TerminalIO} from '../terminal/handoff.js';
 
 /** Everything a resource's data access may use. Views never see this: they read stores. */
 export interface DataContext {
@@ -64,6 +65,13 @@ export type ActionResult =
       run: () => Promise<ActionResult>;
     }
   | {
+      /** Give the real terminal to a process (exec): prepare first (errors stay in the UI), then run it. */
+      kind: 'handoff';
+      banner: string;
+      prepare: () => Promise<(io: TerminalIO) => Promise<string>>;
+    }
+  | {kind: 'logs'; title: string; crumb: string; source: LogSourceSpec}
+  | {
       kind: 'form';
       title: string;
       lines?: string[];
@@ -77,6 +85,16 @@ export interface ActionEnv {
   ctx: DataContext;
   scope: LoadScope;
   report: (text: string) => void;
+  /** Words given after a command, e.g. `:exec ls -l` -> ["ls", "-l"]. */
+  args?: string[];
+}
+
+/** Where a log view reads from. */
+export interface LogSourceSpec {
+  path: string;
+  format: 'cri' | 'plain';
+  /** The previous attempt's log, for `p` on a restarted CRI container. */
+  previousPath?: string;
 }
 
 export interface Action<Row> extends Binding {

@@ -2,10 +2,12 @@ import {isDeepStrictEqual} from 'node:util';
 import {Source} from '../data/source.js';
 import {errorLine} from '../data/errors.js';
 import {findResource} from '../resources/registry.js';
-import type {ActionResult, AnyResource, DataContext, Daemon, FormField, LoadScope} from '../resources/types.js';
-import {createStore, type Store} from './store.js';
+import type {ActionResult, AnyResource, DataContext, Daemon, FormField, LoadScope, LogSourceSpec} from '../resources/types.js';
+import {LogFeed} from './log-feed.js';
+import {createStore, shallowEqual, type Store} from './store.js';
 import {EventFeed} from './event-feed.js';
 import {EVENTS_MEMO} from '../resources/events/index.js';
+import {handTerminalOver} from '../terminal/handoff.js';
 
 export type ConnStatus = 'connecting' | 'up' | 'down';
 
@@ -49,7 +51,22 @@ export interface DetailFrame {
   format: 'yaml' | 'json';
 }
 
-export type ViewFrame = TableFrame | DetailFrame;
+export interface LogsFrame {
+  kind: 'logs';
+  id: number;
+  title: string;
+  crumb: string;
+  follow: boolean;
+  wrap: boolean;
+  timestamps: boolean;
+  /** Sequence number of the first line shown when not following. */
+  top: number;
+  search: string;
+  /** Sequence number of the current search match, if any. */
+  match?: number;
+}
+
+export type ViewFrame = TableFrame | DetailFrame | LogsFrame;
 
 export interface DetailState {
   loading: boolean;
@@ -127,9 +144,11 @@ export class AppController {
   readonly events: EventFeed;
   private readonly resourceStores = new Map<string, Store<ResourceState>>();
   private readonly detailStores = new Map<number, Store<DetailState>>();
+  private readonly logFeeds = new Map<number, LogFeed>();
   private nextDetailId = 1;
   private active?: {key: string; source: Source<unknown[]>; resource: AnyResource};
   private probeTimer?: NodeJS.Timeout;
+  private settleTimer?: NodeJS.Timeout;
   private clockTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   onQuit: () => void = () => {};
@@ -151,7 +170,13 @@ export class AppController {
     });
     this.events = new EventFeed(ctx.containerd, {
       onEvent: () => {
-        if (this.active?.resource.followsEvents) this.active.source.trigger();
+        if (!this.active?.resource.followsEvents) return;
+        this.active.source.trigger();
+        // CRI updates its own state after the events it causes (a stopped pod turns NotReady only
+        // after the last task event): one more relist once a burst has settled catches that.
+        clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => this.active?.source.trigger(), 400);
+        this.settleTimer.unref();
       },
       onConnected: () => {
         // No replay after a (re)subscribe: relist what is shown.
@@ -183,9 +208,17 @@ export class AppController {
     this.unsubscribe?.();
     clearInterval(this.probeTimer);
     clearInterval(this.clockTimer);
+    clearTimeout(this.settleTimer);
     this.events.stop();
     this.active?.source.stop();
     this.active = undefined;
+  }
+
+  /** Stops everything, log followers included (on quit; a terminal handoff only pauses the sources). */
+  close(): void {
+    this.stop();
+    for (const feed of this.logFeeds.values()) feed.stop();
+    this.logFeeds.clear();
   }
 
   resourceStore(id: string): Store<ResourceState> {
@@ -222,6 +255,9 @@ export class AppController {
   scope(frame: TableFrame = this.currentTable()): LoadScope {
     return {namespace: this.ui.getState().namespace, allNamespaces: frame.allNamespaces, params: frame.params};
   }
+
+  /** What the visible table shows at the selection (set by the pane as it renders). */
+  selectedRow: () => unknown = () => undefined;
 
   /** Asks the visible view for fresh data now. */
   refresh(): void {
@@ -277,7 +313,7 @@ export class AppController {
       cri.version({deadlineMs: 2_000}),
       etcd.version(2_000),
     ]);
-    this.connections.setState({
+    const next: ConnectionsState = {
       containerd: c.status === 'fulfilled' ? {status: 'up', version: c.value.version} : {status: 'down', error: errorLine(c.reason)},
       cri:
         r.status === 'fulfilled'
@@ -287,7 +323,14 @@ export class AppController {
         e.status === 'fulfilled'
           ? {status: 'up', version: `${e.value.server} (cluster ${e.value.cluster})`}
           : {status: 'down', error: errorLine(e.reason)},
-    });
+    };
+    // Only what changed is set: an unchanged header is not re-rendered every 5 s.
+    const prev = this.connections.getState();
+    const patch: Partial<ConnectionsState> = {};
+    for (const d of ['containerd', 'cri', 'etcd'] as const) {
+      if (!shallowEqual(prev[d], next[d])) patch[d] = next[d];
+    }
+    this.connections.setState(patch);
   }
 
   // --- navigation -------------------------------------------------------
@@ -339,11 +382,39 @@ export class AppController {
     }));
   }
 
+  /** Opens a log view following the given file. */
+  pushLogs(title: string, crumb: string, source: LogSourceSpec): void {
+    const id = this.nextDetailId++;
+    const feed = new LogFeed(source, {tail: this.ctx.config.logTail, keep: this.ctx.config.logKeep});
+    this.logFeeds.set(id, feed);
+    feed.start();
+    this.ui.setState((s) => ({
+      stack: [...s.stack, {kind: 'logs', id, title, crumb, follow: true, wrap: false, timestamps: false, top: 0, search: ''}],
+      mode: 'table',
+    }));
+  }
+
+  logFeed(id: number): LogFeed | undefined {
+    return this.logFeeds.get(id);
+  }
+
+  updateLogs(patch: Partial<LogsFrame>): void {
+    this.ui.setState((s) => {
+      const top = s.stack[s.stack.length - 1];
+      if (top?.kind !== 'logs') return {};
+      return {stack: [...s.stack.slice(0, -1), {...top, ...patch}]};
+    });
+  }
+
   back(): boolean {
     const {stack} = this.ui.getState();
     if (stack.length <= 1) return false;
     const top = stack[stack.length - 1]!;
     if (top.kind === 'detail') this.detailStores.delete(top.id);
+    if (top.kind === 'logs') {
+      this.logFeeds.get(top.id)?.stop();
+      this.logFeeds.delete(top.id);
+    }
     this.ui.setState({stack: stack.slice(0, -1)});
     return true;
   }
@@ -356,7 +427,7 @@ export class AppController {
     const root = rest[0]!;
     this.ui.setState({
       namespace,
-      stack: [root.kind === 'table' ? {...root, selected: 0, top: 0, allNamespaces: false} : root],
+      stack: [root.kind === 'table' ? {...root, selected: 0, top: 0, allNamespaces: false, filter: ''} : root],
       status: {text: `namespace ${namespace}`, level: 'info'},
     });
   }
@@ -389,6 +460,16 @@ export class AppController {
         this.ui.setState({
           dialog: {title: result.title, lines: result.lines, confirmLabel: result.confirmLabel, focus: 'cancel', run: result.run},
         });
+        return;
+      case 'handoff':
+        this.runAsync('starting', async () => {
+          const runner = await result.prepare();
+          const text = await handTerminalOver(result.banner, runner);
+          return {kind: 'status', text};
+        });
+        return;
+      case 'logs':
+        this.pushLogs(result.title, result.crumb, result.source);
         return;
       case 'form':
         this.ui.setState({

@@ -1,17 +1,18 @@
 import React, {useEffect, useRef} from 'react';
-import {Box, useApp} from 'ink';
+import {Box} from 'ink';
 import type {AppController, UiState} from '../store/app-store.js';
 import {topTable} from '../store/app-store.js';
 import {useStore} from '../store/store.js';
 import {dispatchKey, type ViewMetrics} from '../keys/dispatch.js';
 import {useKeys} from '../keys/use-keys.js';
-import {allNamespacesBinding, detailBindings, type Binding} from '../keys/bindings.js';
+import {allNamespacesBinding, detailBindings, logBindings, type Binding} from '../keys/bindings.js';
 import {findResource} from '../resources/registry.js';
 import {Header} from './header.js';
 import {Hints} from './hints.js';
 import {Help} from './help.js';
 import {Pane} from './pane.js';
 import {Detail} from './detail.js';
+import {Logs} from './logs.js';
 import {Dialog, Form} from './dialog.js';
 import {Prompt} from './prompt.js';
 import {StatusLine} from './status-line.js';
@@ -28,17 +29,15 @@ const selectView = (s: UiState) => ({
 const HEADER_LINES = 4;
 
 export function App({app, version}: {app: AppController; version: string}) {
-  const {exit} = useApp();
   const {columns, rows} = useTerminalSize();
   const {frame, table, mode, dialog, form} = useStore(app.ui, selectView);
   const resource = findResource(table.resource)!;
   const metricsRef = useRef<ViewMetrics>({count: 0, pageSize: 1, rowAt: () => undefined});
 
   useEffect(() => {
-    app.onQuit = () => exit();
     app.start();
     return () => app.stop();
-  }, [app, exit]);
+  }, [app]);
 
   useKeys((key) => dispatchKey(app, metricsRef.current, key));
 
@@ -47,13 +46,20 @@ export function App({app, version}: {app: AppController; version: string}) {
   const promptLines = mode === 'command' || mode === 'filter' ? 1 : 0;
   const paneHeight = height - HEADER_LINES - 1 - promptLines - 1;
   const hints: Binding[] =
-    frame.kind === 'detail' ? detailBindings : resource.allNamespaces ? [...resource.actions, allNamespacesBinding] : resource.actions;
+    frame.kind === 'detail'
+      ? detailBindings
+      : frame.kind === 'logs'
+        ? logBindings
+        : resource.allNamespaces
+          ? [...resource.actions, allNamespacesBinding]
+          : resource.actions;
 
   let body: React.ReactNode;
   if (dialog) body = <Dialog dialog={dialog} width={columns} />;
   else if (form) body = <Form form={form} width={columns} />;
-  else if (mode === 'help') body = <Help resource={resource} detail={frame.kind === 'detail'} />;
+  else if (mode === 'help') body = <Help resource={resource} view={frame.kind} />;
   else if (frame.kind === 'detail') body = <Detail app={app} frame={frame} width={columns} height={paneHeight} metricsRef={metricsRef} />;
+  else if (frame.kind === 'logs') body = <Logs app={app} frame={frame} width={columns} height={paneHeight} metricsRef={metricsRef} />;
   else body = <Pane app={app} resource={resource} frame={frame} width={columns} height={paneHeight} metricsRef={metricsRef} />;
 
   return (

@@ -28,7 +28,8 @@ export function Detail({
   );
   const bodyHeight = Math.max(1, height - 1);
   metricsRef.current = {count: lines.length, pageSize: bodyHeight, rowAt: () => undefined};
-  const title = ` ${frame.title} [${frame.format}] `;
+  const pos = lines.length > bodyHeight ? `${frame.scroll + 1}-${Math.min(lines.length, frame.scroll + bodyHeight)}/${lines.length} ` : '';
+  const title = ` ${frame.title} [${frame.format}] ${pos}`;
   const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
   let body: React.ReactNode;
   if (state.loading) body = <Text dimColor> loading…</Text>;
@@ -44,14 +45,12 @@ export function Detail({
       </Text>
     ));
   }
-  const pos = lines.length > bodyHeight ? ` ${frame.scroll + 1}-${Math.min(lines.length, frame.scroll + bodyHeight)}/${lines.length} ` : '';
   return (
     <Box flexDirection="column" height={height}>
       <Text color="cyan" wrap="truncate-end">
         {rule}
         <Text bold>{title}</Text>
         {rule}
-        <Text dimColor>{pos}</Text>
       </Text>
       {body}
     </Box>

@@ -34,6 +34,7 @@ export function Pane({
   );
   const rowsHeight = Math.max(1, height - 2);
   metricsRef.current = {count: views.length, pageSize: rowsHeight, rowAt: (i) => views[i]?.row};
+  app.selectedRow = () => views[Math.min(app.currentTable().selected, views.length - 1)]?.row;
 
   // Keep the selection inside the list when rows go away, and remember the window's top.
   const selected = Math.min(frame.selected, Math.max(0, views.length - 1));

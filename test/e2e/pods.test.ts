@@ -34,10 +34,15 @@ async function newPod(label: string): Promise<TestPod> {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-/** A pod row as the table draws it: NAME NAMESPACE STATE IP READY RESTARTS POD ID AGE. */
-function podRow(name: string, namespace: string, state: 'Ready' | 'NotReady'): RegExp {
-  const ip = state === 'Ready' ? '(\\d+\\.\\d+\\.\\d+\\.\\d+)' : '()';
-  return new RegExp(`^ ${escapeRe(name)}\\s+${escapeRe(namespace)}\\s+${state}\\s+${ip}\\s*(\\d+)/(\\d+)\\s+\\d+\\s+([0-9a-f]{12})\\s+\\S+\\s*$`, 'm');
+/**
+ * A pod row as the table draws it: NAME NAMESPACE STATE IP READY RESTARTS POD ID AGE. A stopped
+ * pod keeps the IP CRI still reports for it.
+ */
+function podRow(name: string, namespace: string, state: 'Ready' | 'NotReady', ready = '\\d+/\\d+'): RegExp {
+  return new RegExp(
+    `^ ${escapeRe(name)}\\s+${escapeRe(namespace)}\\s+${state}\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)?\\s*(${ready})\\s+\\d+\\s+([0-9a-f]{12})\\s+\\S+\\s*$`,
+    'm',
+  );
 }
 
 function subnetPrefix(): string {
@@ -92,16 +97,16 @@ test(':po lists the seeded pods Ready, with their sandbox IP, READY 1/1 and thei
   await s.press(':');
   await s.type('po');
   await s.press('enter');
-  const screen = await s.waitFor((t) => podRow('nginx-7d9f', 'default', 'Ready').test(t) && podRow('coredns-5d78', 'kube-system', 'Ready').test(t));
+  const screen = await s.waitFor((t) => podRow('nginx-7d9f', 'default', 'Ready', '1/1').test(t) && podRow('coredns-5d78', 'kube-system', 'Ready', '1/1').test(t));
   assert.match(screen, /Pods\[\d+\]/);
   assert.match(screen, /NAME↑\s+NAMESPACE\s+STATE\s+IP\s+READY\s+RESTARTS\s+POD ID\s+AGE/);
   assert.match(screen, /<pods>/);
   const prefix = subnetPrefix();
   const inCri = await cri.listPodSandboxes();
   for (const [name, namespace] of [['nginx-7d9f', 'default'], ['coredns-5d78', 'kube-system']] as const) {
-    const [, ip, ready, total, shortId] = podRow(name, namespace, 'Ready').exec(screen)!;
-    assert.ok(ip!.startsWith(prefix), `${name}: IP ${ip} is in the sandbox subnet ${prefix}0/24`);
-    assert.equal(`${ready}/${total}`, '1/1');
+    const [, ip, ready, shortId] = podRow(name, namespace, 'Ready').exec(screen)!;
+    assert.ok(ip?.startsWith(prefix), `${name}: IP ${ip} is in the sandbox subnet ${prefix}0/24`);
+    assert.equal(ready, '1/1');
     const pod = inCri.find((p) => p.name === name && p.namespace === namespace && p.state === 'ready');
     assert.ok(pod, `CRI has ${namespace}/${name} ready`);
     assert.equal(shortId, pod.id.slice(0, 12), 'POD ID is the CRI sandbox id');
@@ -149,37 +154,49 @@ test('filter, drill into a pod, describe its container, and esc back out step by
   assert.equal(await s.waitExit(), 0);
 });
 
-test('a pod created, stopped and removed outside undock shows each change within 1 s (relist every 30 s)', async () => {
+test('a pod created and removed outside undock shows up and goes within 1 s (relist every 30 s)', async () => {
   const s = start(['--view', 'pods', '--refresh', '30']);
   await s.waitFor(podRow('nginx-7d9f', 'default', 'Ready'));
   const pod = await newPod('live');
 
   let t0 = Date.now();
-  const screen = await s.waitFor(podRow(pod.name, 'undock-e2e', 'Ready'), 1_000);
-  const [, ip, ready, total] = podRow(pod.name, 'undock-e2e', 'Ready').exec(screen)!;
-  assert.ok(ip!.startsWith(subnetPrefix()));
-  assert.equal(`${ready}/${total}`, '1/1');
-  const createdShownMs = Date.now() - t0;
+  const screen = await s.waitFor(podRow(pod.name, 'undock-e2e', 'Ready', '1/1'), 1_000);
+  const [, ip] = podRow(pod.name, 'undock-e2e', 'Ready').exec(screen)!;
+  assert.ok(ip?.startsWith(subnetPrefix()), `IP ${ip} in the sandbox subnet`);
+  assert.ok(Date.now() - t0 < 1_000);
 
   await stopTestPod(cri, pod);
-  t0 = Date.now();
-  await s.waitFor(podRow(pod.name, 'undock-e2e', 'NotReady'), 1_000);
-  const stoppedShownMs = Date.now() - t0;
-  assert.equal((await cri.podSandboxStatus(pod.id, false)).pod.state, 'notready');
-
   await cri.removePodSandbox(pod.id);
   t0 = Date.now();
   await s.waitFor((t) => !t.includes(pod.name), 1_000);
-  const removedShownMs = Date.now() - t0;
+  assert.ok(Date.now() - t0 < 1_000);
   assert.deepEqual(await cri.listPodSandboxes({id: pod.id}), []);
-  assert.ok(createdShownMs < 1_000 && stoppedShownMs < 1_000 && removedShownMs < 1_000);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });
 
+test(
+  'a pod stopped outside undock shows NotReady within 1 s (relist every 30 s)',
+  // containerd 1.6's CRI marks the sandbox NotReady only after the last containerd event of a stop,
+  // so this passes only because undock relists once more after a burst of events has settled.
+  async () => {
+    const pod = await newPod('stopped');
+    const s = start(['--view', 'pods', '--refresh', '30']);
+    await s.waitFor(podRow(pod.name, 'undock-e2e', 'Ready'));
+    await stopTestPod(cri, pod);
+    const t0 = Date.now();
+    await s.waitFor(podRow(pod.name, 'undock-e2e', 'NotReady'), 1_000);
+    assert.ok(Date.now() - t0 < 1_000);
+    assert.equal((await cri.podSandboxStatus(pod.id, false)).pod.state, 'notready');
+    await s.press('q');
+    assert.equal(await s.waitExit(), 0);
+  },
+);
+
 test('ctrl-d on a pod names it and its container; esc keeps it, y removes it from the screen and from CRI', async () => {
   const pod = await newPod('rm');
-  const s = start(['--view', 'pods']);
+  // A relist only every 30 s: what the screen shows after y comes from undock's own refresh.
+  const s = start(['--view', 'pods', '--refresh', '30']);
   await s.waitFor(podRow(pod.name, 'undock-e2e', 'Ready'));
   await filterTo(s, pod.name);
 
@@ -196,7 +213,7 @@ test('ctrl-d on a pod names it and its container; esc keeps it, y removes it fro
   await s.press('ctrl+d');
   await s.waitFor(`Remove pod undock-e2e/${pod.name}?`);
   await s.press('y');
-  screen = await s.waitFor((t) => t.includes(`removed pod undock-e2e/${pod.name}`) && !podRow(pod.name, 'undock-e2e', 'Ready').test(t), 30_000);
+  screen = await s.waitFor((t) => t.includes(`removed pod undock-e2e/${pod.name}`) && !t.includes(` ${pod.name} `), 30_000);
   assert.match(screen, /Pods\[0\/\d+\]/);
   assert.deepEqual(await cri.listPodSandboxes({id: pod.id}), [], 'CRI ListPodSandbox no longer has it');
   assert.deepEqual(await cri.listContainers({podSandboxId: pod.id}), [], 'nor its container');
@@ -240,7 +257,7 @@ test('x + y in a pod stops its container: exited on screen and in CRI ContainerS
   assert.equal(status.exitCode, 0, 'the TERM trap exited 0');
   assert.ok(status.finishedAt, 'CRI has a finish time');
   await s.press('esc');
-  await s.waitFor(new RegExp(`${escapeRe(pod.name)}\\s+undock-e2e\\s+Ready\\s+\\S+\\s+0/1`));
+  await s.waitFor(podRow(pod.name, 'undock-e2e', 'Ready', '0/1'));
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });

@@ -6,7 +6,7 @@ import xterm from '@xterm/headless';
 const {Terminal} = xterm;
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const cliPath = path.join(repoRoot, 'dist/cli.js');
+export const cliPath = path.join(repoRoot, 'dist/main.js');
 
 export interface PtyOptions {
   args?: string[];

@@ -22,7 +22,7 @@ test('flags win over the standard environment variables, which win over defaults
 });
 
 test('a bad --view names the valid choices', () => {
-  assert.throws(() => buildConfig({view: 'nosuch'}, {}), (e: unknown) => e instanceof ConfigError && /images, namespaces/.test(e.message) && /nosuch/.test(e.message));
+  assert.throws(() => buildConfig({view: 'nosuch'}, {}), (e: unknown) => e instanceof ConfigError && /images, containers, pods, namespaces, events/.test(e.message) && /nosuch/.test(e.message));
   assert.equal(buildConfig({view: 'ns'}, {}).view, 'namespaces');
 });
 

@@ -37,7 +37,8 @@ export interface PbContainer {
   extensions: Record<string, PbAny>;
 }
 
-export function toContainerRecord(c: PbContainer): ContainerRecord {
+/** withSpec: decode the OCI spec JSON (describe needs it; a list pane does not, and it is most of the cost). */
+export function toContainerRecord(c: PbContainer, withSpec = true): ContainerRecord {
   const extensions: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c.extensions ?? {})) extensions[k] = decodeAny(v);
   const options = c.runtime?.options;
@@ -46,7 +47,7 @@ export function toContainerRecord(c: PbContainer): ContainerRecord {
     labels: c.labels ?? {},
     image: c.image,
     runtime: {name: c.runtime?.name ?? '', ...(options?.type_url ? {options: decodeAny(options)} : {})},
-    spec: c.spec?.type_url ? decodeAny(c.spec) : undefined,
+    spec: withSpec && c.spec?.type_url ? decodeAny(c.spec) : undefined,
     snapshotter: c.snapshotter,
     snapshotKey: c.snapshot_key,
     createdAt: toDate(c.created_at),
@@ -60,12 +61,18 @@ export function toContainerRecord(c: PbContainer): ContainerRecord {
  * thousand containers with their specs (~8.6 MB) never need one huge response.
  * filters: containerd filter strings (ORed), e.g. `labels."nerdctl/name"==web`.
  */
-export async function listContainers(c: ContainerdClient, namespace: string, filters: string[] = []): Promise<ContainerRecord[]> {
+export async function listContainers(
+  c: ContainerdClient,
+  namespace: string,
+  filters: string[] = [],
+  opts: {withSpec?: boolean} = {},
+): Promise<ContainerRecord[]> {
   const out: ContainerRecord[] = [];
+  const withSpec = opts.withSpec ?? true;
   await c.conn.serverStream<object, {container: PbContainer}>(containersProto, containersService, 'ListStream', {filters}, {
     namespace,
     deadlineMs: 30_000,
-    onMessage: (m) => out.push(toContainerRecord(m.container)),
+    onMessage: (m) => out.push(toContainerRecord(m.container, withSpec)),
   });
   return out;
 }

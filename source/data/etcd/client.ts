@@ -39,8 +39,18 @@ export class EtcdClient {
   }
 
   get etcd(): Etcd3 {
-    this.client ??= new Etcd3({
-      hosts: this.endpoints,
+    this.client ??= this.connect(this.endpoints);
+    return this.client;
+  }
+
+  /** A separate client bound to one endpoint (per-member status and health), with the same options; the caller closes it. */
+  endpointClient(endpoint: string): Etcd3 {
+    return this.connect(normalizeEndpoints([endpoint]));
+  }
+
+  private connect(hosts: string[]): Etcd3 {
+    return new Etcd3({
+      hosts,
       dialTimeout: 3_000,
       grpcOptions: {
         'grpc.max_receive_message_length': MAX_MESSAGE,
@@ -48,7 +58,6 @@ export class EtcdClient {
         'grpc.max_reconnect_backoff_ms': 2_000,
       },
     });
-    return this.client;
   }
 
   /** Server and cluster version of the first endpoint that answers, as `etcd --version` and `/version` report. */

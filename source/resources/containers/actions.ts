@@ -3,6 +3,15 @@ import {getTask, killTask, pauseTask, resumeTask, startTask, stopTask} from '../
 import {confirm} from '../confirm.js';
 import type {Action, ActionResult} from '../types.js';
 import type {ContainerRow} from './source.js';
+import {logsAction, shellAction, type ContainerTarget} from './exec-and-logs.js';
+
+const target = (r: ContainerRow): ContainerTarget => ({
+  namespace: r.namespace,
+  id: r.id,
+  name: r.name,
+  labels: r.labels,
+  cri: 'io.kubernetes.pod.uid' in r.labels,
+});
 
 /** How long stop waits after SIGTERM before SIGKILL, as docker and nerdctl do by default. */
 export const STOP_GRACE_MS = 10_000;
@@ -44,6 +53,8 @@ export const containerActions: Action<ContainerRow>[] = [
       },
     }),
   },
+  logsAction(target),
+  shellAction(target),
   {
     id: 'start',
     keys: ['t'],

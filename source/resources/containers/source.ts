@@ -34,8 +34,9 @@ export function containerRow(ns: string, c: ContainerRecord, task: TaskRecord | 
     exitStatus: task?.status === 'stopped' ? task.exitStatus : undefined,
     pid: task && task.pid > 0 && task.status !== 'stopped' ? task.pid : undefined,
     // A stopped task's cgroup may linger with stale numbers: only live tasks have usage.
-    cpuPercent: live ? cpu : undefined,
-    memoryBytes: live ? metrics?.memoryUsageBytes : undefined,
+    // Rounded to what is shown, so a change nobody can see is not a new frame.
+    cpuPercent: live && cpu !== undefined ? Math.round(cpu * 10) / 10 : undefined,
+    memoryBytes: live && metrics ? Math.round(metrics.memoryUsageBytes / 1024) * 1024 : undefined,
     createdAt: c.createdAt,
     labels: c.labels,
   };
@@ -47,7 +48,7 @@ export async function loadContainers(ctx: DataContext, scope: LoadScope): Promis
   const perNs = await Promise.all(
     namespaces.map(async (ns) => {
       const [containers, tasks, metrics] = await Promise.all([
-        listContainers(ctx.containerd, ns),
+        listContainers(ctx.containerd, ns, [], {withSpec: false}),
         listTasks(ctx.containerd, ns),
         // Metrics are a bonus: a failure leaves the columns blank rather than the pane empty.
         taskMetrics(ctx.containerd, ns).catch(() => new Map<string, TaskMetrics>()),

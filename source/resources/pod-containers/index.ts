@@ -3,6 +3,9 @@ import {confirm} from '../confirm.js';
 import {formatAge, shortDigest} from '../format.js';
 import {restarts} from '../pods/source.js';
 import type {ResourceDef} from '../types.js';
+import {logsAction, shellAction, type ContainerTarget} from '../containers/exec-and-logs.js';
+
+const target = (r: CriContainerRecord): ContainerTarget => ({namespace: 'k8s.io', id: r.id, name: r.name, labels: r.labels, cri: true});
 
 /** How long CRI StopContainer waits before killing, as kubelet's default grace period. */
 const STOP_TIMEOUT_S = 10;
@@ -30,6 +33,8 @@ export const podContainers: ResourceDef<CriContainerRecord> = {
   labels: (r) => r.labels,
   load: (ctx, scope) => ctx.cri.listContainers({podSandboxId: scope.params.podId}),
   actions: [
+    logsAction(target),
+    shellAction(target),
     {
       id: 'describe',
       keys: ['d'],

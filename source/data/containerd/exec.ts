@@ -1,0 +1,403 @@
+import {execFile} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type {Readable, Writable} from 'node:stream';
+import {promisify} from 'node:util';
+import {UndockError} from '../errors.js';
+import {encodeJsonAny, ociProcessTypeUrl} from '../grpc/any.js';
+import type {ContainerdClient} from './client.js';
+import {getContainer, type ContainerRecord} from './containers.js';
+import {getTask, type TaskRecord} from './tasks.js';
+
+const tasksProto = 'containerd/services/tasks/v1/tasks.proto';
+const tasksService = 'containerd.services.tasks.v1.Tasks';
+
+// GrpcConnection.unary has no "no deadline"; grpc-js sets no timer beyond 2^31-1 ms (~24.8 days).
+const WAIT_FOREVER_MS = 2 ** 31 - 1;
+// runc exec forks, joins the namespaces and execs; a loaded host can take seconds.
+const START_DEADLINE_MS = 30_000;
+// After the process exits the shim may still be copying its last output into the FIFO: wait while
+// that (and the reader) makes progress, up to this long without any.
+const OUTPUT_STALL_MS = 2_000;
+// After DeleteProcess the shim has closed its ends: what is left is only what the reader has not taken yet.
+const READER_STALL_MS = 1_000;
+const SIGKILL = os.constants.signals.SIGKILL;
+
+export interface ExecOptions {
+  /** The command; args[0] is looked up in the container's PATH (from its spec's env). */
+  args: string[];
+  tty: boolean;
+  cols?: number;
+  rows?: number;
+  /** KEY=VALUE entries added to (or replacing those of) the container's environment. */
+  env?: string[];
+  /** Working directory inside the container; defaults to the container's. */
+  cwd?: string;
+  /**
+   * A folder for the FIFOs, on this host and visible to containerd's shim. By default a private
+   * folder made under os.tmpdir() and removed afterwards; a folder given here is kept (only the FIFOs go).
+   */
+  fifoDir?: string;
+}
+
+export interface ExecSession {
+  execId: string;
+  /** Bytes for the process's stdin (with a tty: keys, e.g. `exit\r`). */
+  stdin: Writable;
+  /** The process's output; with a tty, stdout and stderr both come here. */
+  stdout: Readable;
+  /** undefined with a tty. */
+  stderr?: Readable;
+  /** Sets the terminal size (no-op without a tty). */
+  resize(cols: number, rows: number): Promise<void>;
+  /** Ends stdin: the process reads EOF (with a tty, the terminal hangs up). */
+  closeStdin(): Promise<void>;
+  /** Signals the exec'd process (SIGKILL by default); does nothing once it has exited. */
+  kill(signal?: number): Promise<void>;
+  /**
+   * The exit code (128+N when killed by signal N), once the process has exited and its output has
+   * been read to the end. A reader that stops reading holds it up for a few seconds at most (then
+   * the unread output is dropped).
+   */
+  exited: Promise<number>;
+}
+
+interface OciProcess {
+  terminal?: boolean;
+  consoleSize?: {height: number; width: number};
+  args?: string[];
+  env?: string[];
+  cwd?: string;
+  [key: string]: unknown;
+}
+
+function isKind(e: unknown, kind: UndockError['kind']): boolean {
+  return e instanceof UndockError && e.kind === kind;
+}
+
+function notRunning(containerId: string, task: TaskRecord | undefined): UndockError {
+  if (task?.status === 'paused' || task?.status === 'pausing') {
+    return new UndockError('invalid', `container ${containerId} is paused`, 'resume it first');
+  }
+  return new UndockError('invalid', `container ${containerId} is not running`, 'start it first');
+}
+
+async function runningTask(c: ContainerdClient, ns: string, containerId: string): Promise<TaskRecord> {
+  const task = await getTask(c, ns, containerId);
+  if (task?.status === 'running') return task;
+  if (!task) {
+    // No task: say whether the container itself is missing.
+    await getContainer(c, ns, containerId).catch((e: unknown) => {
+      throw isKind(e, 'not-found') ? new UndockError('not-found', `no container ${containerId} in namespace ${ns}`) : e;
+    });
+  }
+  throw notRunning(containerId, task);
+}
+
+/** Resolves a path inside a root folder, following symlinks (absolute ones relative to that root). */
+function resolveInRoot(root: string, target: string): string | undefined {
+  const pending = target.split('/').filter(Boolean);
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
+    const here = path.join(root, ...done, part);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(here);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) {
+      if (++hops > 40) return undefined;
+      const link = fs.readlinkSync(here);
+      if (link.startsWith('/')) done.length = 0;
+      pending.unshift(...link.split('/').filter(Boolean));
+      continue;
+    }
+    done.push(part);
+  }
+  return path.join(root, ...done);
+}
+
+const shellCandidates = ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash'];
+
+/**
+ * The shell to exec: bash where the container's root filesystem has it, else /bin/sh. Looks at the
+ * running task's root through /proc/<pid>/root (undock runs on the node), so nothing runs in the container.
+ */
+export async function pickShell(c: ContainerdClient, ns: string, containerId: string): Promise<string[]> {
+  const task = await runningTask(c, ns, containerId);
+  const root = `/proc/${task.pid}/root`;
+  for (const candidate of shellCandidates) {
+    const found = resolveInRoot(root, candidate);
+    if (!found) continue;
+    try {
+      const st = fs.statSync(found);
+      if (st.isFile() && (st.mode & 0o111) !== 0) return [candidate];
+    } catch {
+      // Not there after all: try the next one.
+    }
+  }
+  return ['/bin/sh'];
+}
+
+function withEnv(base: string[], extra: string[]): string[] {
+  const key = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
+  const overridden = new Set(extra.map(key));
+  return [...base.filter((kv) => !overridden.has(key(kv))), ...extra];
+}
+
+function processSpec(spec: unknown, containerId: string, opts: ExecOptions): OciProcess {
+  const base = (spec as {process?: OciProcess} | undefined)?.process;
+  if (!base) throw new UndockError('invalid', `container ${containerId} has no process in its OCI spec`, 'was it created by a containerd client?');
+  // As `ctr tasks exec` does: the container's process (user, env, cwd, capabilities, rlimits...) with new args.
+  const proc: OciProcess = {...base, args: opts.args, terminal: opts.tty};
+  let env = withEnv(base.env ?? [], opts.env ?? []);
+  // A shell without TERM draws poorly; docker exec -t sets it the same way.
+  if (opts.tty && !env.some((kv) => kv.startsWith('TERM='))) env = [...env, 'TERM=xterm'];
+  proc.env = env;
+  if (opts.cwd) proc.cwd = opts.cwd;
+  delete proc.consoleSize;
+  if (opts.tty && opts.cols && opts.rows) proc.consoleSize = {height: opts.rows, width: opts.cols};
+  return proc;
+}
+
+const execFileAsync = promisify(execFile);
+
+async function makeFifos(dir: string, names: string[]): Promise<void> {
+  try {
+    await execFileAsync('mkfifo', ['-m', '600', ...names.map((n) => path.join(dir, n))]);
+  } catch (e) {
+    const why = ((e as {stderr?: string}).stderr || (e as Error).message).trim().split('\n')[0];
+    throw new UndockError('unavailable', `cannot make the exec FIFOs in ${dir}: ${why}`, fifoHint);
+  }
+}
+
+const fifoHint = 'undock must run on the host of the containerd socket, with a temp folder the shim can see (set TMPDIR)';
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Makes the Start error of a failed exec say what went wrong in the user's terms. */
+function startError(e: unknown, containerId: string, command: string, fifoDir: string): unknown {
+  const text = errorText(e);
+  if (text.includes(fifoDir) || /\bfifo\b/i.test(text)) {
+    return new UndockError('unavailable', `containerd's shim could not open the exec FIFOs in ${fifoDir}`, fifoHint);
+  }
+  if (/executable file not found|no such file or directory/i.test(text)) {
+    return new UndockError('not-found', `no ${command} in container ${containerId}`, 'try another shell or command (e.g. /bin/sh)');
+  }
+  if (/permission denied/i.test(text)) {
+    return new UndockError('permission', `cannot run ${command} in container ${containerId}: permission denied`);
+  }
+  if (isKind(e, 'not-found') || /stopped state|not running/i.test(text)) {
+    // The task went away (or stopped) between the check and the exec.
+    return new UndockError('invalid', `container ${containerId} is not running`, 'start it first');
+  }
+  return e;
+}
+
+/** Opens a FIFO without blocking; a pipe handle (not the thread pool) does the reading or writing. */
+function openFifo(file: string, mode: 'read' | 'write'): net.Socket {
+  // O_RDONLY|O_NONBLOCK opens at once and epoll reports nothing until a writer has come and gone; O_RDWR
+  // never waits for a reader (Linux). Neither ties up a libuv thread on a peer that may never come.
+  const flags = mode === 'read' ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : fs.constants.O_RDWR | fs.constants.O_NONBLOCK;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, flags);
+  } catch (e) {
+    throw new UndockError('unavailable', `cannot open the exec FIFO ${file}: ${errorText(e)}`, fifoHint);
+  }
+  const socket = new net.Socket({fd, readable: mode === 'read', writable: mode === 'write'});
+  // A stream error (none expected on a FIFO) must not crash the process when nobody listens.
+  socket.on('error', () => undefined);
+  return socket;
+}
+
+/**
+ * Resolves true when the stream has ended, or false once it has made no progress (nothing read from
+ * the FIFO, nothing taken by its reader) for stallMs: a reader that stopped reading does not hold the exit up.
+ */
+function endedOrStalled(stream: net.Socket | undefined, stallMs: number): Promise<boolean> {
+  if (!stream || stream.readableEnded || stream.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const progress = () => `${stream.bytesRead}/${stream.readableLength}`;
+    let last = progress();
+    let still = 0;
+    const step = Math.min(200, stallMs);
+    const done = (value: boolean) => {
+      clearInterval(timer);
+      stream.off('end', onEnd);
+      stream.off('close', onEnd);
+      resolve(value);
+    };
+    const onEnd = () => done(true);
+    const timer = setInterval(() => {
+      const now = progress();
+      still = now === last ? still + step : 0;
+      last = now;
+      if (still >= stallMs) done(false);
+    }, step);
+    stream.once('end', onEnd);
+    stream.once('close', onEnd);
+  });
+}
+
+/**
+ * Runs a process in a running container the way `ctr tasks exec` does: the container's own process
+ * spec with new args, stdio over FIFOs on this host (with a terminal if tty). Works for native
+ * containers and CRI ones (namespace k8s.io, the CRI container id). The exec is deleted and its FIFOs
+ * removed once it has exited.
+ */
+export async function execInContainer(c: ContainerdClient, ns: string, containerId: string, opts: ExecOptions): Promise<ExecSession> {
+  if (opts.args.length === 0) throw new UndockError('invalid', 'exec needs a command');
+  const execId = `undock-${randomBytes(6).toString('hex')}`;
+  const ownDir = !opts.fifoDir;
+  const names = {stdin: `${execId}-stdin`, stdout: `${execId}-stdout`, stderr: `${execId}-stderr`};
+  let fifoDir = opts.fifoDir ?? '';
+  const fifo = (n: keyof typeof names) => path.join(fifoDir, names[n]);
+  const streams: net.Socket[] = [];
+  const removeFifos = async () => {
+    for (const s of streams) s.destroy();
+    if (!fifoDir) return;
+    if (ownDir) await fs.promises.rm(fifoDir, {recursive: true, force: true}).catch(() => undefined);
+    else await Promise.all(Object.values(names).map((n) => fs.promises.rm(path.join(fifoDir, n), {force: true}).catch(() => undefined)));
+  };
+  const makeFifoSet = async () => {
+    if (ownDir) {
+      try {
+        fifoDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'undock-exec-'));
+      } catch (e) {
+        throw new UndockError('unavailable', `cannot make a folder for the exec FIFOs: ${errorText(e)}`, fifoHint);
+      }
+    }
+    await makeFifos(fifoDir, opts.tty ? [names.stdin, names.stdout] : [names.stdin, names.stdout, names.stderr]);
+  };
+
+  // The checks and the FIFOs (mkfifo is a child process, a few ms) at the same time.
+  const [containerResult, taskResult, fifoResult] = await Promise.allSettled([
+    getContainer(c, ns, containerId),
+    runningTask(c, ns, containerId),
+    makeFifoSet(),
+  ]);
+  const failed = [taskResult, containerResult, fifoResult].find((r) => r.status === 'rejected');
+  if (failed) {
+    await removeFifos();
+    const e = failed.reason;
+    throw isKind(e, 'not-found') && failed === containerResult ? new UndockError('not-found', `no container ${containerId} in namespace ${ns}`) : e;
+  }
+  let spec: OciProcess;
+  try {
+    spec = processSpec((containerResult as PromiseFulfilledResult<ContainerRecord>).value.spec, containerId, opts);
+  } catch (e) {
+    await removeFifos();
+    throw e;
+  }
+
+  const call = (method: string, req: object, deadlineMs = 10_000) =>
+    c.conn.unary<object, {exit_status?: number}>(tasksProto, tasksService, method, {container_id: containerId, exec_id: execId, ...req}, {
+      namespace: ns,
+      mutating: true,
+      deadlineMs,
+    });
+  const deleteProcess = () => call('DeleteProcess', {}).catch(() => undefined);
+
+  let stdin: net.Socket, stdout: net.Socket, stderr: net.Socket | undefined;
+  let registered = false;
+  try {
+    // Open our ends before Start: the shim's blocking open of stdout then returns at once.
+    stdout = openFifo(fifo('stdout'), 'read');
+    streams.push(stdout);
+    if (!opts.tty) {
+      stderr = openFifo(fifo('stderr'), 'read');
+      streams.push(stderr);
+    }
+    stdin = openFifo(fifo('stdin'), 'write');
+    streams.push(stdin);
+    await call('Exec', {
+      stdin: fifo('stdin'),
+      stdout: fifo('stdout'),
+      stderr: opts.tty ? '' : fifo('stderr'),
+      terminal: opts.tty,
+      spec: encodeJsonAny(ociProcessTypeUrl, spec),
+    }).catch((e: unknown) => {
+      // The task stopped or went away since the check above.
+      const gone = isKind(e, 'not-found') || /stopped state|not running/i.test(errorText(e));
+      throw gone ? new UndockError('invalid', `container ${containerId} is not running`, 'start it first') : e;
+    });
+    registered = true;
+    await call('Start', {}, START_DEADLINE_MS).catch((e: unknown) => {
+      throw startError(e, containerId, opts.args[0], fifoDir);
+    });
+  } catch (e) {
+    if (registered) {
+      // Start can fail after runc started the process (e.g. the shim could not open a FIFO): end it first.
+      await call('Kill', {signal: SIGKILL, all: false}).catch(() => undefined);
+      await call('Wait', {}, 2_000).catch(() => undefined);
+      await deleteProcess();
+    }
+    await removeFifos();
+    throw e instanceof Error && !(e instanceof UndockError) ? new UndockError('unknown', `exec in container ${containerId} failed: ${e.message}`) : e;
+  }
+
+  const resize = async (cols: number, rows: number) => {
+    if (!opts.tty) return;
+    await call('ResizePty', {width: cols, height: rows}).catch((e: unknown) => {
+      if (!isKind(e, 'not-found')) throw e;
+    });
+  };
+  if (opts.tty && opts.cols && opts.rows) await resize(opts.cols, opts.rows).catch(() => undefined);
+
+  const exited = (async () => {
+    let exitCode: number;
+    try {
+      const res = await call('Wait', {}, WAIT_FOREVER_MS);
+      exitCode = res.exit_status ?? 0;
+    } catch (e) {
+      await deleteProcess();
+      await removeFifos();
+      throw e;
+    }
+    // Wait can answer before the last output is through the FIFO: give the shim time to finish copying,
+    // then DeleteProcess (which closes the shim's ends even if a background child holds the output open).
+    await Promise.all([endedOrStalled(stdout, OUTPUT_STALL_MS), endedOrStalled(stderr, OUTPUT_STALL_MS)]);
+    await deleteProcess();
+    await Promise.all([endedOrStalled(stdout, READER_STALL_MS), endedOrStalled(stderr, READER_STALL_MS)]);
+    await removeFifos();
+    return exitCode;
+  })();
+  // The caller may never look at exited; a failure there must not become an unhandled rejection.
+  exited.catch(() => undefined);
+
+  return {
+    execId,
+    stdin,
+    stdout,
+    stderr,
+    resize,
+    closeStdin: async () => {
+      await new Promise<void>((resolve) => stdin.end(resolve));
+      stdin.destroy();
+      // The shim holds stdin open itself (so the process never sees EOF from us alone): CloseIO closes it.
+      await call('CloseIO', {stdin: true}).catch((e: unknown) => {
+        if (!isKind(e, 'not-found')) throw e;
+      });
+    },
+    kill: async (signal = SIGKILL) => {
+      await call('Kill', {signal, all: false}).catch((e: unknown) => {
+        if (!isKind(e, 'not-found')) throw e;
+      });
+    },
+    exited,
+  };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/**
+ * The `undock` executable. It only prepares the environment, then loads the app: anything that must
+ * hold before React and Ink are loaded (their modules read it once, at load time) belongs here.
+ */
+
+// React's development build does a lot of bookkeeping per render; a user gets the production one.
+// (Set before any React module loads: a development jsx-runtime with a production React renders nothing.)
+process.env.NODE_ENV ??= 'production';
+
+// Ink renders only a final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION set),
+// which would leave a real terminal blank. undock only draws on a terminal, so on a TTY those
+// variables are hidden while Ink loads and put back right after (children such as exec see them).
+const hidden = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+const saved = new Map<string, string | undefined>();
+if (process.stdout.isTTY) {
+  for (const key of hidden) {
+    saved.set(key, process.env[key]);
+    if (key in process.env) process.env[key] = 'false';
+  }
+}
+await import('ink');
+for (const [key, value] of saved) {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
+await import('./cli.js');
