@@ -139,7 +139,8 @@ function logsKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
   const findMatch = (from: number, step: 1 | -1): number | undefined => {
     const needle = frame.search.toLowerCase();
     if (!needle) return undefined;
-    for (let seq = from; seq >= first && seq < first + lines.length; seq += step) {
+    // Start inside the kept lines: a short log does not fill the page.
+    for (let seq = Math.max(first, Math.min(first + lines.length - 1, from)); seq >= first && seq < first + lines.length; seq += step) {
       if (logText(lines[seq - first]!, frame.timestamps).toLowerCase().includes(needle)) return seq;
     }
     return undefined;

@@ -82,6 +82,21 @@ test('a paged range of 20,000 keys equals etcdctl keys-only listing at the same 
   assert.equal(res.keys[0].lease, '0');
 });
 
+test('an aborted load stops between pages', async () => {
+  const abort = new AbortController();
+  let pages = 0;
+  const load = rangeKeys(client, bigPrefix, {
+    pageSize: 1000,
+    signal: abort.signal,
+    onPage: () => {
+      pages++;
+      abort.abort();
+    },
+  });
+  await assert.rejects(load, (e: unknown) => e instanceof Error && e.name === 'AbortError');
+  assert.equal(pages, 1);
+});
+
 test('every page is pinned to the first page revision while a writer adds keys', async () => {
   const prefix = `${bigPrefix}ns-07/`;
   let stop = false;

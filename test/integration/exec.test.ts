@@ -247,7 +247,7 @@ test('exec into a stopped container fails at once with the fix in the message', 
   assert.deepEqual(leftovers(), []);
 });
 
-test('a command missing from the image is a clear not-found, and nothing is left behind', async () => {
+test('a command (or working directory) missing from the image is a clear not-found, and nothing is left behind', async () => {
   const before = execIds('web');
   for (const [args, tty] of [
     [['/no/such'], false],
@@ -260,6 +260,12 @@ test('a command missing from the image is a clear not-found, and nothing is left
       return true;
     });
   }
+  await assert.rejects(execInContainer(ctx.containerd, NS, 'web', {args: ['sh'], tty: false, cwd: '/no/such/folder'}), (e: unknown) => {
+    assert.ok(e instanceof UndockError);
+    assert.equal(e.kind, 'not-found');
+    assert.equal(e.message, 'no working directory /no/such/folder in container web');
+    return true;
+  });
   assert.deepEqual(execIds('web'), before);
   assert.deepEqual(leftovers(), []);
 });
@@ -275,6 +281,22 @@ test('pickShell: /bin/sh where the image has no bash, /bin/bash where it has one
   assert.ok(taskPid > 0, `task pid of ${bashBox}`);
   fs.symlinkSync('/bin/busybox', `/proc/${taskPid}/root/bin/bash`);
   assert.deepEqual(await pickShell(ctx.containerd, NS, bashBox), ['/bin/bash']);
+});
+
+test('--readonly refuses an exec before anything runs in the container', async () => {
+  const readonly = createDataContext(buildConfig({address: env.address, etcdEndpoints: env.etcdEndpoints, readonly: true}, {}));
+  try {
+    const before = execIds('web');
+    await assert.rejects(execInContainer(readonly.containerd, NS, 'web', {args: ['touch', '/tmp/readonly-broken'], tty: false}), (e: unknown) => {
+      assert.ok(e instanceof UndockError);
+      assert.equal(e.kind, 'readonly');
+      return true;
+    });
+    assert.deepEqual(execIds('web'), before);
+    assert.deepEqual(leftovers(), []);
+  } finally {
+    readonly.close();
+  }
 });
 
 test('a FIFO folder given by the caller is kept, the FIFOs in it are removed', async () => {

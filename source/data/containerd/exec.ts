@@ -173,6 +173,8 @@ function processSpec(spec: unknown, containerId: string, opts: ExecOptions): Oci
 
 const execFileAsync = promisify(execFile);
 
+const fifoHint = 'undock must run on the host of the containerd socket, with a temp folder the shim can see (set TMPDIR)';
+
 async function makeFifos(dir: string, names: string[]): Promise<void> {
   try {
     await execFileAsync('mkfifo', ['-m', '600', ...names.map((n) => path.join(dir, n))]);
@@ -182,19 +184,21 @@ async function makeFifos(dir: string, names: string[]): Promise<void> {
   }
 }
 
-const fifoHint = 'undock must run on the host of the containerd socket, with a temp folder the shim can see (set TMPDIR)';
-
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
 /** Makes the Start error of a failed exec say what went wrong in the user's terms. */
-function startError(e: unknown, containerId: string, command: string, fifoDir: string): unknown {
+function startError(e: unknown, containerId: string, command: string, cwd: string, fifoDir: string): unknown {
   const text = errorText(e);
   if (text.includes(fifoDir) || /\bfifo\b/i.test(text)) {
     return new UndockError('unavailable', `containerd's shim could not open the exec FIFOs in ${fifoDir}`, fifoHint);
   }
-  if (/executable file not found|no such file or directory/i.test(text)) {
+  if (/chdir to cwd/.test(text)) {
+    return new UndockError('not-found', `no working directory ${cwd} in container ${containerId}`, 'give another folder');
+  }
+  // runc: exec: "bash": executable file not found in $PATH / exec: "/no/such": stat /no/such: no such file or directory
+  if (/executable file not found/.test(text) || (text.includes(`exec: ${JSON.stringify(command)}`) && /no such file or directory/.test(text))) {
     return new UndockError('not-found', `no ${command} in container ${containerId}`, 'try another shell or command (e.g. /bin/sh)');
   }
   if (/permission denied/i.test(text)) {
@@ -337,7 +341,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
     });
     registered = true;
     await call('Start', {}, START_DEADLINE_MS).catch((e: unknown) => {
-      throw startError(e, containerId, opts.args[0], fifoDir);
+      throw startError(e, containerId, opts.args[0], spec.cwd ?? '/', fifoDir);
     });
   } catch (e) {
     if (registered) {

@@ -1,5 +1,4 @@
 import {
-  EtcdError,
   EtcdInvalidAuthTokenError,
   EtcdAuthenticationFailedError,
   EtcdLeaseInvalidError,
@@ -124,7 +123,6 @@ export function etcdFailure(e: unknown, client: EtcdClient, action: string): Und
   }
   if (err instanceof EtcdLeaseInvalidError) return new UndockError('not-found', `etcd: lease not found (${action})`);
   if (err instanceof GRPCInvalidArgumentError) return new UndockError('invalid', `etcd refused ${action}: ${detail}`);
-  if (err instanceof EtcdError) return new UndockError('unknown', `etcd: ${action} failed: ${detail}`);
   return new UndockError('unknown', `etcd: ${action} failed: ${detail}`);
 }
 

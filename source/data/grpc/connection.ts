@@ -94,7 +94,8 @@ export class GrpcConnection {
   async unary<Req, Res>(protoFile: string, service: string, method: string, req: Req, opts: CallOptions = {}): Promise<Res> {
     this.refuseIfReadonly(method, opts);
     const client = this.client(protoFile, service);
-    const deadline = new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
+    // deadlineMs 0: no deadline (a Wait that lasts as long as the process), as for streams.
+    const deadline = opts.deadlineMs === 0 ? Infinity : new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
     return new Promise<Res>((resolve, reject) => {
       const fn = client[method];
       if (typeof fn !== 'function') {

@@ -1,6 +1,6 @@
 import {execInContainer, pickShell} from '../../data/containerd/exec.js';
-import {nativeLogPath, previousAttemptLog} from '../../data/logs/follow.js';
-import type {Action, ActionResult, DataContext} from '../types.js';
+import {criLogPath, nativeLogPath, previousAttemptLog} from '../../data/logs/follow.js';
+import type {Action, ActionResult} from '../types.js';
 
 /** The container an action works on, whichever pane it is shown in. */
 export interface ContainerTarget {
@@ -51,11 +51,6 @@ export function shellAction<Row>(target: (row: Row) => ContainerTarget): Action<
   };
 }
 
-async function criLogPath(ctx: DataContext, id: string): Promise<string | undefined> {
-  const {status} = await ctx.cri.containerStatus(id, false);
-  return status.logPath || undefined;
-}
-
 /** `l`: the container's log, from the CRI log file or the file its undock/log-uri label names. */
 export function logsAction<Row>(target: (row: Row) => ContainerTarget): Action<Row> {
   return {
@@ -66,8 +61,8 @@ export function logsAction<Row>(target: (row: Row) => ContainerTarget): Action<R
     run: async (row, {ctx}): Promise<ActionResult> => {
       const t = target(row);
       if (t.cri) {
-        const path = await criLogPath(ctx, t.id);
-        if (!path) return {kind: 'status', text: `container ${t.name} has no CRI log path`, level: 'error'};
+        // A container without a log file is said so by criLogPath (an error in the status line).
+        const path = await criLogPath(ctx.cri, t.id);
         return {kind: 'logs', title: t.name, crumb: 'logs', source: {path, format: 'cri', previousPath: previousAttemptLog(path)}};
       }
       const path = nativeLogPath(t.labels);
