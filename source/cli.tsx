@@ -25,6 +25,10 @@ const cli = meow(
     --namespace, -n <name>      containerd namespace (env CONTAINERD_NAMESPACE, default default)
     --runtime-endpoint <path>   CRI runtime socket (env CONTAINER_RUNTIME_ENDPOINT, default the containerd socket)
     --etcd-endpoints <list>     comma-separated etcd endpoints (env ETCDCTL_ENDPOINTS, default 127.0.0.1:2379)
+    --cacert <file>             etcd CA bundle (env ETCDCTL_CACERT)
+    --cert <file>               etcd client certificate (env ETCDCTL_CERT)
+    --key <file>                etcd client key (env ETCDCTL_KEY)
+    --user <name[:password]>    etcd user (env ETCDCTL_USER); the password is asked for when not given
     --readonly                  refuse every change to containerd and etcd
     --view <name>               first pane: ${viewNames.join(', ')} (default images)
     --refresh <seconds>         relist period (default 2)
@@ -52,12 +56,48 @@ const cli = meow(
       view: {type: 'string'},
       refresh: {type: 'number'},
       shell: {type: 'string'},
+      cacert: {type: 'string'},
+      cert: {type: 'string'},
+      key: {type: 'string'},
+      user: {type: 'string'},
       logTail: {type: 'number'},
       logLines: {type: 'number'},
     },
     allowUnknownFlags: false,
   },
 );
+
+async function askPassword(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) fail(`${prompt.trim()} needs a terminal; give it as --user name:password or ETCDCTL_USER`);
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  // Read on 'readable' (not 'data' or async iteration): stdin must stay usable for Ink afterwards.
+  const password = await new Promise<string>((resolve) => {
+    let typed = '';
+    const onReadable = () => {
+      let chunk: Buffer | string | null;
+      while ((chunk = stdin.read()) !== null) {
+        for (const ch of chunk.toString()) {
+          if (ch === '\x03') {
+            process.stderr.write('\n');
+            process.exit(130);
+          }
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('readable', onReadable);
+            resolve(typed);
+            return;
+          }
+          typed = ch === '\x7f' ? typed.slice(0, -1) : typed + ch;
+        }
+      }
+    };
+    stdin.on('readable', onReadable);
+  });
+  stdin.setRawMode(false);
+  process.stderr.write('\n');
+  return password;
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`undock: ${message}\n`);
@@ -73,8 +113,10 @@ try {
 }
 
 const [command, ...rest] = cli.input;
+// Like etcdctl: a user given without ":password" is asked for it on the terminal, never echoed.
+const etcdPassword = config.etcdUser && !config.etcdUser.includes(':') ? await askPassword(`etcd password for ${config.etcdUser}: `) : undefined;
 if (command === 'version') {
-  process.stdout.write((await versionReport(config, cli.pkg.version ?? '0.0.0')) + '\n');
+  process.stdout.write((await versionReport(config, cli.pkg.version ?? '0.0.0', etcdPassword)) + '\n');
   process.exit(0);
 } else if (command !== undefined) {
   fail(`unknown command "${[command, ...rest].join(' ')}" (commands: version; see --help)`);
@@ -101,7 +143,7 @@ process.on('unhandledRejection', (err) => {
   }
 });
 
-const ctx = createDataContext(config);
+const ctx = createDataContext(config, {etcdPassword});
 const app = new AppController(ctx);
 const quit = new Promise<void>((resolve) => {
   app.onQuit = resolve;

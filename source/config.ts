@@ -7,6 +7,11 @@ export interface Config {
   namespace: string;
   runtimeEndpoint: string;
   etcdEndpoints: string[];
+  /** etcd TLS files and user, as etcdctl takes them. A user without ":password" is asked for it. */
+  etcdCacert?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+  etcdUser?: string;
   readonly: boolean;
   view: string;
   refreshMs: number;
@@ -33,6 +38,10 @@ export interface FlagValues {
   logTail?: number;
   logKeep?: number;
   shell?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  user?: string;
 }
 
 export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
@@ -66,6 +75,10 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     namespace: flags.namespace || env.CONTAINERD_NAMESPACE || 'default',
     runtimeEndpoint: flags.runtimeEndpoint || env.CONTAINER_RUNTIME_ENDPOINT || address,
     etcdEndpoints: endpoints,
+    etcdCacert: flags.cacert || env.ETCDCTL_CACERT || undefined,
+    etcdCert: flags.cert || env.ETCDCTL_CERT || undefined,
+    etcdKey: flags.key || env.ETCDCTL_KEY || undefined,
+    etcdUser: flags.user || env.ETCDCTL_USER || undefined,
     readonly: flags.readonly ?? false,
     view: view.id,
     refreshMs: Math.round(refresh * 1000),

@@ -7,7 +7,14 @@ import {GrpcConnection} from './data/grpc/connection.js';
 import type {DataContext} from './resources/types.js';
 
 /** Builds the clients for a config. One gRPC channel per socket: CRI shares containerd's when they are the same. */
-export function createDataContext(config: Config): DataContext & {close(): void} {
+/** "name:password" -> both; "name" alone needs a password from the caller (the CLI asks for it). */
+export function splitUser(user: string | undefined, password?: string): {name: string; password: string} | undefined {
+  if (!user) return undefined;
+  const i = user.indexOf(':');
+  return i >= 0 ? {name: user.slice(0, i), password: user.slice(i + 1)} : {name: user, password: password ?? ''};
+}
+
+export function createDataContext(config: Config, opts: {etcdPassword?: string} = {}): DataContext & {close(): void} {
   const containerdConn = new GrpcConnection(
     {label: 'containerd', address: config.address, howToChange: 'set --address or CONTAINERD_ADDRESS'},
     {readonly: config.readonly},
@@ -21,7 +28,10 @@ export function createDataContext(config: Config): DataContext & {close(): void}
     {readonly: config.readonly},
   );
   const containerd = new ContainerdClient(containerdConn);
-  const etcd = new EtcdClient(config.etcdEndpoints, {readonly: config.readonly});
+  const etcd = new EtcdClient(config.etcdEndpoints, {
+    readonly: config.readonly,
+    security: {cacert: config.etcdCacert, cert: config.etcdCert, key: config.etcdKey, user: splitUser(config.etcdUser, opts.etcdPassword)},
+  });
   return {
     config,
     containerd,

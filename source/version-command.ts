@@ -3,8 +3,8 @@ import {createDataContext} from './context.js';
 import {errorLine} from './data/errors.js';
 
 /** `undock version`: undock's own version, then each daemon's as far as it answers (like `ctr version`). */
-export async function versionReport(config: Config, undockVersion: string): Promise<string> {
-  const ctx = createDataContext(config);
+export async function versionReport(config: Config, undockVersion: string, etcdPassword?: string): Promise<string> {
+  const ctx = createDataContext(config, {etcdPassword});
   try {
     const [c, r, e] = await Promise.allSettled([
       ctx.containerd.version({deadlineMs: 3_000}),

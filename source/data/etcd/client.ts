@@ -1,5 +1,16 @@
-import {Etcd3} from 'etcd3';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import {Etcd3, type IOptions} from 'etcd3';
 import {UndockError} from '../errors.js';
+
+/** TLS files and credentials, as etcdctl takes them (--cacert, --cert, --key, --user). */
+export interface EtcdSecurity {
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  user?: {name: string; password: string};
+}
 
 export interface EtcdVersion {
   server: string;
@@ -19,23 +30,68 @@ export function normalizeEndpoints(endpoints: string[]): string[] {
     .map((e) => (/^[a-z]+:\/\//.test(e) ? e : `http://${e}`));
 }
 
-/** Why a fetch failed, in a word or two: ECONNREFUSED, no answer, HTTP 404. */
-function fetchFailure(e: unknown): string {
-  const err = e as Error & {cause?: {code?: string; message?: string; errors?: Array<{code?: string}>}};
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer';
-  const cause = err.cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? err.message;
+/** Why a request failed, in a word or two: ECONNREFUSED, no answer, a TLS error, HTTP 401. */
+function requestFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & {errors?: Array<{code?: string}>};
+  if (err.name === 'TimeoutError' || err.code === 'ETIMEDOUT') return 'no answer';
+  const code = err.code ?? err.errors?.[0]?.code;
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) return `TLS error ${code}: check --cacert/--cert/--key`;
+  return code ?? err.message;
+}
+
+function readFile(path: string | undefined, what: string): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw new UndockError('invalid', `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** GET a small JSON document from an etcd client URL, with the same TLS files as the gRPC client. */
+function getJson(url: string, security: EtcdSecurity, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? https : http;
+    const req = lib.get(
+      u,
+      {
+        timeout: timeoutMs,
+        ...(u.protocol === 'https:'
+          ? {ca: readFile(security.cacert, 'CA file'), cert: readFile(security.cert, 'certificate'), key: readFile(security.key, 'key')}
+          : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 400) reject(Object.assign(new Error(`HTTP ${res.statusCode}`), {code: `HTTP ${res.statusCode}`}));
+          else {
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            } catch (e) {
+              reject(e);
+            }
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+    req.on('error', reject);
+  });
 }
 
 /** etcd access: a client over etcd3, plus the version probe etcdctl and the header need. */
 export class EtcdClient {
   readonly endpoints: string[];
   readonly readonly: boolean;
+  readonly security: EtcdSecurity;
   private client?: Etcd3;
 
-  constructor(endpoints: string[], opts: {readonly?: boolean} = {}) {
+  constructor(endpoints: string[], opts: {readonly?: boolean; security?: EtcdSecurity} = {}) {
     this.endpoints = normalizeEndpoints(endpoints);
     this.readonly = opts.readonly ?? false;
+    this.security = opts.security ?? {};
   }
 
   get etcd(): Etcd3 {
@@ -49,8 +105,15 @@ export class EtcdClient {
   }
 
   private connect(hosts: string[]): Etcd3 {
+    const {cacert, cert, key, user} = this.security;
+    const tls: Partial<IOptions> =
+      cacert || cert || key
+        ? {credentials: {rootCertificate: readFile(cacert, 'CA file')!, privateKey: readFile(key, 'key'), certChain: readFile(cert, 'certificate')}}
+        : {};
     return new Etcd3({
       hosts,
+      ...tls,
+      ...(user ? {auth: {username: user.name, password: user.password}} : {}),
       dialTimeout: 3_000,
       grpcOptions: {
         'grpc.max_receive_message_length': MAX_MESSAGE,
@@ -65,12 +128,11 @@ export class EtcdClient {
     const errors: string[] = [];
     for (const endpoint of this.endpoints) {
       try {
-        const res = await fetch(new URL('/version', endpoint), {signal: AbortSignal.timeout(timeoutMs)});
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const body = (await res.json()) as {etcdserver?: string; etcdcluster?: string};
+        const body = (await getJson(new URL('/version', endpoint).toString(), this.security, timeoutMs)) as {etcdserver?: string; etcdcluster?: string};
         return {server: body.etcdserver ?? '?', cluster: body.etcdcluster ?? '?', endpoint};
       } catch (e) {
-        errors.push(this.endpoints.length > 1 ? `${endpoint}: ${fetchFailure(e)}` : fetchFailure(e));
+        if (e instanceof UndockError) throw e;
+        errors.push(this.endpoints.length > 1 ? `${endpoint}: ${requestFailure(e)}` : requestFailure(e));
       }
     }
     throw new UndockError(
