@@ -57,8 +57,8 @@ function positive(flag: string, n: number): number {
 export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const address = flags.address || env.CONTAINERD_ADDRESS || DEFAULT_ADDRESS;
   const viewName = flags.view ?? 'images';
-  const view = findResource(viewName);
-  if (!view) {
+  const view = viewName === 'keys' ? {id: 'keys'} : findResource(viewName);
+  if (!view || !viewNames.includes(view.id)) {
     throw new ConfigError(`--view must be one of: ${viewNames.join(', ')} (got "${viewName}")`);
   }
   const refresh = flags.refresh ?? 2;

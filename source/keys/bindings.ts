@@ -50,6 +50,17 @@ export const logBindings: Binding[] = [
   ...tableBindings.map((b) => ({...b, label: `scroll ${b.label}`})),
 ];
 
+export const treeBindings: Binding[] = [
+  {id: 'open', keys: ['enter', 'right'], label: 'open folder / value', hint: true},
+  {id: 'close', keys: ['left'], label: 'close folder / go to parent'},
+  {id: 'edit', keys: ['e'], label: 'edit value ($EDITOR)', hint: true, dangerous: true},
+  {id: 'new', keys: ['n'], label: 'new key', hint: true, dangerous: true},
+  {id: 'delete', keys: ['ctrl+d'], label: 'delete key / folder', hint: true, dangerous: true},
+  {id: 'history', keys: ['h'], label: 'history', hint: true},
+  {id: 'reload', keys: ['R'], label: 'reload the tree'},
+  ...tableBindings,
+];
+
 export const dialogBindings: Binding[] = [
   {id: 'confirm', keys: ['y'], label: 'confirm'},
   {id: 'switch', keys: ['tab', 'left', 'right'], label: 'switch button'},

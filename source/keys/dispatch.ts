@@ -2,7 +2,9 @@ import {findResource, resources} from '../resources/registry.js';
 import type {AppController} from '../store/app-store.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import {findBinding, globalBindings, tableBindings, allNamespacesBinding, detailBindings, logBindings} from './bindings.js';
+import {findBinding, globalBindings, tableBindings, allNamespacesBinding, detailBindings, logBindings, treeBindings} from './bindings.js';
+import type {TreeRow} from '../resources/keys/tree-model.js';
+import {deleteRow, describeKey, editKey, historyOf, newKey} from '../resources/keys/actions.js';
 import {logText} from '../ui/logs.js';
 import {windowTop} from '../ui/table.js';
 import {errorLine} from '../data/errors.js';
@@ -15,17 +17,17 @@ export interface ViewMetrics {
   rowAt: (index: number) => unknown;
 }
 
+/** The etcd key tree is a view of its own (not a table resource). */
+export const KEY_TREE = ['keys', 'etcd', 'kv'];
+
 export const commandNames = [
   ...resources.filter((r) => !r.nested).flatMap((r) => [r.id, ...r.aliases]),
+  ...KEY_TREE,
   'exec',
   'quit',
   'q',
 ];
 
-/** Names kept for views still to come, so no alias takes them meanwhile. */
-const RESERVED = ['keys', 'etcd', 'kv'];
-
-export const extraCommands = ['exec'];
 
 /** Completes a command word from the known names (first match, by list order). */
 export function completeCommand(input: string): string | undefined {
@@ -46,8 +48,8 @@ export function runCommand(app: AppController, line: string): void {
     runOnSelection(app, 'shell', args);
     return;
   }
-  if (RESERVED.includes(cmd)) {
-    app.setStatus(`:${cmd} is reserved for the etcd key tree, which is not built yet`, 'error');
+  if (KEY_TREE.includes(cmd)) {
+    app.openTree();
     return;
   }
   const resource = findResource(cmd);
@@ -123,7 +125,86 @@ export function dispatchKey(app: AppController, view: ViewMetrics, key: KeyPress
     logsKey(app, view, key);
     return;
   }
+  if (frame.kind === 'tree') {
+    treeKey(app, view, key);
+    return;
+  }
   tableKey(app, view, key);
+}
+
+function treeKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
+  const frame = app.currentFrame();
+  if (frame.kind !== 'tree') return;
+  const feed = app.treeFeed(frame.id);
+  if (!feed) return;
+  const row = view.rowAt(frame.selected) as TreeRow | undefined;
+  const b = findBinding(treeBindings, key.name);
+  const client = app.ctx.etcd;
+  const needsRow = (fn: (r: TreeRow) => void) => (row ? fn(row) : app.setStatus('nothing selected'));
+  if (b?.dangerous && app.ctx.config.readonly) {
+    app.setStatus(`${b.label} refused: undock runs with --readonly`, 'error');
+    return;
+  }
+  switch (b?.id) {
+    case 'open':
+      needsRow((r) => {
+        if (!r.folder) app.apply(describeKey(client, r));
+        else if (!r.expanded) app.updateTree({expanded: [...frame.expanded, r.path]});
+        else if (key.name === 'right') app.updateTree({selected: frame.selected + 1});
+        else app.updateTree({expanded: frame.expanded.filter((p) => p !== r.path)});
+      });
+      return;
+    case 'close':
+      needsRow((r) => {
+        if (r.folder && r.expanded) {
+          app.updateTree({expanded: frame.expanded.filter((p) => p !== r.path)});
+          return;
+        }
+        // Up to the folder this row is in.
+        for (let i = frame.selected - 1; i >= 0; i--) {
+          const up = view.rowAt(i) as TreeRow;
+          if (up.folder && up.depth < r.depth) {
+            app.updateTree({selected: i});
+            return;
+          }
+        }
+      });
+      return;
+    case 'edit':
+      needsRow((r) => (r.folder ? app.setStatus('e edits a key, not a folder') : app.apply(editKey(client, r))));
+      return;
+    case 'new': {
+      const folder = !row ? '' : row.folder ? row.path : row.path.slice(0, row.path.length - row.name.length);
+      app.apply(newKey(client, folder));
+      return;
+    }
+    case 'delete':
+      needsRow((r) => app.runAsync('counting', () => deleteRow(client, r)));
+      return;
+    case 'history':
+      needsRow((r) => (r.folder ? app.setStatus('h shows the history of a key, not a folder') : app.apply(historyOf(client, r))));
+      return;
+    case 'reload':
+      feed.start('reloaded');
+      return;
+    default: {
+      if (!b) break;
+      const selected = move(frame.selected, view, b.id);
+      const top = windowTop(selected, frame.top, view.pageSize, view.count);
+      if (selected !== frame.selected || top !== frame.top) app.updateTree({selected, top});
+      return;
+    }
+  }
+  if (key.name === '/') {
+    app.ui.setState({mode: 'filter', input: ''});
+    return;
+  }
+  if (key.name === 'esc') {
+    if (frame.filter) app.updateTree({filter: '', selected: 0, top: 0});
+    else app.back();
+    return;
+  }
+  globalKey(app, key.name);
 }
 
 function logsKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
@@ -397,18 +478,21 @@ function formKey(app: AppController, key: KeyPress): void {
 function promptKey(app: AppController, key: KeyPress): void {
   const ui = app.ui.getState();
   const isFilter = ui.mode === 'filter';
-  const inLogs = app.currentFrame().kind === 'logs';
+  const kind = app.currentFrame().kind;
+  const applyFilter = (text: string) => {
+    // The filter applies as it is typed, as in k9s; in a log view / searches (highlights) instead.
+    if (kind === 'logs') app.updateLogs({search: text, match: undefined});
+    else if (kind === 'tree') app.updateTree({filter: text, selected: 0, top: 0});
+    else app.updateTable({filter: text, selected: 0, top: 0});
+  };
   const setInput = (input: string) => {
     app.ui.setState({input});
-    // The filter applies as it is typed, as in k9s; in a log view / searches (highlights) instead.
-    if (isFilter && inLogs) app.updateLogs({search: input, match: undefined});
-    else if (isFilter) app.updateTable({filter: input, selected: 0, top: 0});
+    if (isFilter) applyFilter(input);
   };
   switch (key.name) {
     case 'esc':
       app.ui.setState({mode: 'table', input: ''});
-      if (isFilter && inLogs) app.updateLogs({search: '', match: undefined});
-      else if (isFilter) app.updateTable({filter: '', selected: 0, top: 0});
+      if (isFilter) applyFilter('');
       return;
     case 'enter':
       app.ui.setState({mode: 'table', input: ''});

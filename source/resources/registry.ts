@@ -1,6 +1,8 @@
 import {containers} from './containers/index.js';
 import {events} from './events/index.js';
 import {images} from './images/index.js';
+import {leases} from './leases/index.js';
+import {members} from './members/index.js';
 import {namespaces} from './namespaces/index.js';
 import {podContainers} from './pod-containers/index.js';
 import {pods} from './pods/index.js';
@@ -8,11 +10,12 @@ import {processes} from './processes/index.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();
   return resources.find((r) => r.id === n || r.aliases.includes(n));
 }
 
-export const viewNames = resources.filter((r) => !r.nested).map((r) => r.id);
+/** What --view accepts: the top-level resources and the etcd key tree. */
+export const viewNames = [...resources.filter((r) => !r.nested).map((r) => r.id), 'keys'];

@@ -68,7 +68,10 @@ export type ActionResult =
       /** Give the real terminal to a process (exec): prepare first (errors stay in the UI), then run it. */
       kind: 'handoff';
       banner: string;
-      prepare: () => Promise<(io: TerminalIO) => Promise<string>>;
+      /** The child reads the terminal itself (an editor); undock does not forward keys. */
+      passthrough?: boolean;
+      /** The runner says how it went: a status line, or what to do next (e.g. confirm a write). */
+      prepare: () => Promise<(io: TerminalIO) => Promise<string | ActionResult>>;
     }
   | {kind: 'logs'; title: string; crumb: string; source: LogSourceSpec}
   | {

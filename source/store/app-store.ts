@@ -4,6 +4,7 @@ import {errorLine} from '../data/errors.js';
 import {findResource} from '../resources/registry.js';
 import type {ActionResult, AnyResource, DataContext, Daemon, FormField, LoadScope, LogSourceSpec} from '../resources/types.js';
 import {LogFeed} from './log-feed.js';
+import {KeyTreeFeed} from './key-tree-feed.js';
 import {createStore, shallowEqual, type Store} from './store.js';
 import {EventFeed} from './event-feed.js';
 import {EVENTS_MEMO} from '../resources/events/index.js';
@@ -66,7 +67,18 @@ export interface LogsFrame {
   match?: number;
 }
 
-export type ViewFrame = TableFrame | DetailFrame | LogsFrame;
+export interface TreeFrame {
+  kind: 'tree';
+  id: number;
+  crumb: string;
+  /** Folders open in the tree (prefixes ending with the separator). */
+  expanded: string[];
+  selected: number;
+  top: number;
+  filter: string;
+}
+
+export type ViewFrame = TableFrame | DetailFrame | LogsFrame | TreeFrame;
 
 export interface DetailState {
   loading: boolean;
@@ -123,13 +135,19 @@ export function newTableFrame(resource: AnyResource, opts: {params?: Record<stri
   };
 }
 
-/** The topmost table frame (a detail view sits over the table it describes). */
-export function topTable(stack: ViewFrame[]): TableFrame {
+/** The topmost table frame (a detail view sits over the table it describes), if any. */
+export function findTable(stack: ViewFrame[]): TableFrame | undefined {
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = stack[i]!;
     if (f.kind === 'table') return f;
   }
-  throw new Error('no table frame');
+  return undefined;
+}
+
+export function topTable(stack: ViewFrame[]): TableFrame {
+  const t = findTable(stack);
+  if (!t) throw new Error('no table frame');
+  return t;
 }
 
 /**
@@ -145,17 +163,20 @@ export class AppController {
   private readonly resourceStores = new Map<string, Store<ResourceState>>();
   private readonly detailStores = new Map<number, Store<DetailState>>();
   private readonly logFeeds = new Map<number, LogFeed>();
+  private readonly treeFeeds = new Map<number, KeyTreeFeed>();
   private nextDetailId = 1;
   private active?: {key: string; source: Source<unknown[]>; resource: AnyResource};
   private probeTimer?: NodeJS.Timeout;
   private settleTimer?: NodeJS.Timeout;
+  private started = false;
   private clockTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   onQuit: () => void = () => {};
 
   constructor(ctx: DataContext) {
     this.ctx = ctx;
-    const first = findResource(ctx.config.view)!;
+    // The key tree (--view keys) opens in start(); a table is the frame under it until then.
+    const first = findResource(ctx.config.view) ?? findResource('images')!;
     this.ui = createStore<UiState>({
       stack: [newTableFrame(first)],
       namespace: ctx.config.namespace,
@@ -192,6 +213,8 @@ export class AppController {
   }
 
   start(): void {
+    if (!this.started && this.ctx.config.view === 'keys') this.openTree();
+    this.started = true;
     this.ctx.memo.set(EVENTS_MEMO, () => this.events.store.getState().events);
     this.unsubscribe = this.ui.subscribe(() => this.syncSource());
     this.syncSource();
@@ -217,8 +240,7 @@ export class AppController {
   /** Stops everything, log followers included (on quit; a terminal handoff only pauses the sources). */
   close(): void {
     this.stop();
-    for (const feed of this.logFeeds.values()) feed.stop();
-    this.logFeeds.clear();
+    this.closeFeeds();
   }
 
   resourceStore(id: string): Store<ResourceState> {
@@ -265,7 +287,13 @@ export class AppController {
   }
 
   private syncSource(): void {
-    const frame = this.currentTable();
+    const frame = findTable(this.ui.getState().stack);
+    if (!frame) {
+      // The key tree has its own feed: no table source runs under it.
+      this.active?.source.stop();
+      this.active = undefined;
+      return;
+    }
     const resource = findResource(frame.resource)!;
     const scope = this.scope(frame);
     const key = JSON.stringify([resource.id, resource.namespaced ? scope : {params: scope.params}]);
@@ -359,6 +387,7 @@ export class AppController {
 
   /** Opens a view as the new root, as k9s does for :resource. */
   openView(resource: AnyResource, opts: {allNamespaces?: boolean} = {}): void {
+    this.closeFeeds();
     this.ui.setState({stack: [newTableFrame(resource, opts)], mode: 'table', input: ''});
   }
 
@@ -392,6 +421,42 @@ export class AppController {
       stack: [...s.stack, {kind: 'logs', id, title, crumb, follow: true, wrap: false, timestamps: false, top: 0, search: ''}],
       mode: 'table',
     }));
+  }
+
+  /** Opens the etcd key tree as the root view (:keys). */
+  openTree(): void {
+    this.closeFeeds();
+    const id = this.nextDetailId++;
+    const feed = new KeyTreeFeed(this.ctx.etcd);
+    this.treeFeeds.set(id, feed);
+    feed.start();
+    this.ui.setState({stack: [{kind: 'tree', id, crumb: 'keys', expanded: [], selected: 0, top: 0, filter: ''}], mode: 'table', input: ''});
+  }
+
+  treeFeed(id: number): KeyTreeFeed | undefined {
+    return this.treeFeeds.get(id);
+  }
+
+  updateTree(patch: Partial<TreeFrame>): void {
+    this.ui.setState((s) => {
+      const stack = s.stack.slice();
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const f = stack[i]!;
+        if (f.kind === 'tree') {
+          stack[i] = {...f, ...patch};
+          break;
+        }
+      }
+      return {stack};
+    });
+  }
+
+  /** Stops the followers of views that are being replaced. */
+  private closeFeeds(): void {
+    for (const feed of this.logFeeds.values()) feed.stop();
+    this.logFeeds.clear();
+    for (const feed of this.treeFeeds.values()) feed.stop();
+    this.treeFeeds.clear();
   }
 
   logFeed(id: number): LogFeed | undefined {
@@ -464,8 +529,8 @@ export class AppController {
       case 'handoff':
         this.runAsync('starting', async () => {
           const runner = await result.prepare();
-          const text = await handTerminalOver(result.banner, runner);
-          return {kind: 'status', text};
+          const outcome = await handTerminalOver(result.banner, runner, {passthrough: result.passthrough});
+          return typeof outcome === 'string' ? {kind: 'status', text: outcome} : outcome;
         });
         return;
       case 'logs':

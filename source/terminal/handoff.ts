@@ -28,7 +28,7 @@ export function setTerminalOwner(o: TerminalOwner | undefined): void {
  * the alternate screen left and stdin put in raw mode for the child; afterwards everything is
  * restored and the UI rendered again from its stores, so view, selection and filter are as they were.
  */
-export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) => Promise<T>): Promise<T> {
+export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) => Promise<T>, opts: {passthrough?: boolean} = {}): Promise<T> {
   const stdin = process.stdin;
   const stdout = process.stdout;
   if (!owner || !stdin.isTTY) throw new Error('no terminal to hand over');
@@ -48,8 +48,11 @@ export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) 
       inputListeners.forEach((l) => l(data));
     }
   };
-  stdin.setRawMode(true);
-  stdin.on('readable', onReadable);
+  // passthrough: the child inherits the terminal and reads it itself (an editor).
+  if (!opts.passthrough) {
+    stdin.setRawMode(true);
+    stdin.on('readable', onReadable);
+  }
   try {
     return await run({
       onInput: (l) => inputListeners.push(l),

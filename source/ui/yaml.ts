@@ -80,6 +80,11 @@ export function toYamlLines(value: unknown, indent = ''): Line[] {
 /** JSON with the same colouring, for `y`. */
 export function toJsonLines(value: unknown): Line[] {
   const text = JSON.stringify(value, (_k, v) => (Buffer.isBuffer(v) || (v && v.type === 'Buffer' && Array.isArray(v.data)) ? `<${(v.data ?? v).length} bytes>` : v), 2) ?? 'null';
+  return colorJsonText(text);
+}
+
+/** Colours already indented JSON text line by line (keys cyan, strings green, numbers magenta). */
+export function colorJsonText(text: string): Line[] {
   return text.split('\n').map((l) => {
     const m = /^(\s*)("(?:[^"\\]|\\.)*")(: )?(.*)$/.exec(l);
     if (m && m[3]) return [{text: m[1]!}, {text: m[2]!, color: 'cyan'}, {text: m[3]}, {text: m[4]!, color: valueColor(m[4]!)}];

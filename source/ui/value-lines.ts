@@ -1,0 +1,51 @@
+import type {ValueDescription} from '../data/values/decode.js';
+import type {FieldNode} from '../data/values/protobuf.js';
+import {formatBytes} from '../resources/format.js';
+import {colorJsonText, type Line} from './yaml.js';
+
+/** A schema-less protobuf tree: field numbers, nested messages indented, strings quoted. */
+export function fieldLines(nodes: FieldNode[], indent = ''): Line[] {
+  const out: Line[] = [];
+  for (const n of nodes) {
+    const head = [{text: indent}, {text: String(n.field), color: 'cyan' as const}];
+    if (Array.isArray(n.value)) {
+      out.push([...head, {text: ' {'}]);
+      out.push(...fieldLines(n.value, indent + '  '));
+      out.push([{text: `${indent}}`}]);
+    } else if (typeof n.value === 'string') {
+      out.push([...head, {text: ': '}, {text: JSON.stringify(n.value), color: 'green'}]);
+    } else if (Buffer.isBuffer(n.value)) {
+      out.push([...head, {text: ': '}, {text: `<${n.value.length} bytes> ${n.value.subarray(0, 24).toString('hex')}`, color: 'gray'}]);
+    } else {
+      out.push([...head, {text: ': '}, {text: String(n.value), color: 'magenta'}]);
+    }
+  }
+  return out;
+}
+
+/** What the preview shows for a value: decoded by kind, with what is cut said at the end. */
+export function valueLines(d: ValueDescription): Line[] {
+  const lines: Line[] = [];
+  switch (d.kind) {
+    case 'empty':
+      lines.push([{text: '(empty value)', color: 'gray'}]);
+      break;
+    case 'k8s':
+      lines.push([{text: 'apiVersion: ', color: 'cyan'}, {text: d.k8s!.apiVersion, color: 'green'}]);
+      lines.push([{text: 'kind: ', color: 'cyan'}, {text: d.k8s!.kind, color: 'green'}]);
+      lines.push([{text: '# Kubernetes protobuf (k8s\\0), decoded without its schema: field numbers', color: 'gray'}]);
+      if (d.k8s!.object.length) lines.push(...fieldLines(d.k8s!.object));
+      else if (d.k8s!.raw) lines.push([{text: `<${d.k8s!.raw.length} bytes that are not protobuf>`, color: 'gray'}]);
+      break;
+    case 'json':
+      lines.push(...colorJsonText(d.text ?? ''));
+      break;
+    case 'binary':
+      lines.push(...(d.hex ?? '').split('\n').map((l) => [{text: l}]));
+      break;
+    default:
+      lines.push(...(d.text ?? '').split('\n').map((l) => [{text: l}]));
+  }
+  if (d.truncated) lines.push([{text: `… showing the start of ${formatBytes(d.size)}`, color: 'yellow'}]);
+  return lines;
+}
