@@ -18,7 +18,7 @@ export interface ViewMetrics {
 }
 
 /** The etcd key tree is a view of its own (not a table resource). */
-export const KEY_TREE = ['keys', 'etcd', 'kv'];
+export const KEY_TREE = ['keys', 'etcd', 'kv', 'keys2'];
 
 export const commandNames = [
   ...resources.filter((r) => !r.nested).flatMap((r) => [r.id, ...r.aliases]),
@@ -49,7 +49,7 @@ export function runCommand(app: AppController, line: string): void {
     return;
   }
   if (KEY_TREE.includes(cmd)) {
-    app.openTree();
+    app.openTree(cmd === 'keys2' ? 'v2' : 'v3');
     return;
   }
   const resource = findResource(cmd);
@@ -143,6 +143,10 @@ function treeKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
   const needsRow = (fn: (r: TreeRow) => void) => (row ? fn(row) : app.setStatus('nothing selected'));
   if (b?.dangerous && app.ctx.config.readonly) {
     app.setStatus(`${b.label} refused: undock runs with --readonly`, 'error');
+    return;
+  }
+  if (frame.api === 'v2' && (b?.dangerous || b?.id === 'history')) {
+    app.setStatus(`${b.label}: the v2 keyspace is read-only in undock`, 'error');
     return;
   }
   switch (b?.id) {

@@ -73,6 +73,8 @@ export interface TreeFrame {
   crumb: string;
   /** Folders open in the tree (prefixes ending with the separator). */
   expanded: string[];
+  /** Which keyspace: etcd's v3 one, or the old v2 one (read-only). */
+  api: 'v3' | 'v2';
   selected: number;
   top: number;
   filter: string;
@@ -349,7 +351,10 @@ export class AppController {
           : {status: 'down', error: errorLine(r.reason)},
       etcd:
         e.status === 'fulfilled'
-          ? {status: 'up', version: `${e.value.server} (cluster ${e.value.cluster})`}
+          ? {
+              status: 'up',
+              version: `${e.value.server} (cluster ${e.value.cluster}) v3 API${e.value.leader ? ` leader ${e.value.leader}` : ' no leader'}${e.value.revision ? ` rev ${e.value.revision}` : ''}`,
+            }
           : {status: 'down', error: errorLine(e.reason)},
     };
     // Only what changed is set: an unchanged header is not re-rendered every 5 s.
@@ -424,13 +429,17 @@ export class AppController {
   }
 
   /** Opens the etcd key tree as the root view (:keys). */
-  openTree(): void {
+  openTree(api: 'v3' | 'v2' = 'v3'): void {
     this.closeFeeds();
     const id = this.nextDetailId++;
-    const feed = new KeyTreeFeed(this.ctx.etcd);
+    const feed = new KeyTreeFeed(this.ctx.etcd, '', '/', {api, refreshMs: this.ctx.config.refreshMs});
     this.treeFeeds.set(id, feed);
     feed.start();
-    this.ui.setState({stack: [{kind: 'tree', id, crumb: 'keys', expanded: [], selected: 0, top: 0, filter: ''}], mode: 'table', input: ''});
+    this.ui.setState({
+      stack: [{kind: 'tree', id, api, crumb: api === 'v2' ? 'keys2' : 'keys', expanded: [], selected: 0, top: 0, filter: ''}],
+      mode: 'table',
+      input: '',
+    });
   }
 
   treeFeed(id: number): KeyTreeFeed | undefined {

@@ -1,6 +1,7 @@
 import type {EtcdClient} from '../data/etcd/client.js';
 import {getValue, leafValueSizes, rangeKeys, type KeyMeta} from '../data/etcd/keys.js';
 import {watchPrefix} from '../data/etcd/watch.js';
+import {v2List, type V2Node} from '../data/etcd/v2.js';
 import {errorLine} from '../data/errors.js';
 import {describeValue, type ValueDescription} from '../data/values/decode.js';
 import {KeyTree, fromLatin1, toLatin1, type KeyInfo} from '../resources/keys/tree-model.js';
@@ -56,16 +57,28 @@ export class KeyTreeFeed {
   private sizeRequest?: AbortController;
   private changed = new Map<string, number>();
   private stopped = false;
+  /** v3 (ranges and a watch) or the old v2 keyspace (read-only, listed again on a timer: v2 has no revision to watch from). */
+  readonly api: 'v3' | 'v2';
+  private readonly v2Values = new Map<string, Buffer>();
+  private v2Timer?: NodeJS.Timeout;
+  private readonly refreshMs: number;
 
-  constructor(client: EtcdClient, root = '', sep = '/') {
+  constructor(client: EtcdClient, root = '', sep = '/', opts: {api?: 'v3' | 'v2'; refreshMs?: number} = {}) {
     this.client = client;
     this.root = root;
+    this.api = opts.api ?? 'v3';
+    this.refreshMs = opts.refreshMs ?? 2_000;
     this.tree = new KeyTree(sep);
     this.store = createStore<KeyTreeState>({version: 0, loading: true, loaded: 0, total: 0, changed: this.changed});
     this.preview = createStore<PreviewState>({loading: false});
   }
 
   start(message?: string): void {
+    if (this.api === 'v2') {
+      this.stopped = false;
+      this.loadV2(message);
+      return;
+    }
     this.stopped = false;
     this.abort?.abort();
     this.watch?.close();
@@ -127,6 +140,38 @@ export class KeyTreeFeed {
     });
   }
 
+  private loadV2(message?: string): void {
+    clearTimeout(this.v2Timer);
+    const endpoint = this.client.endpoints[0]!;
+    v2List(endpoint, this.root || '/', {recursive: true}).then(
+      (rootNode) => {
+        if (this.stopped) return;
+        const leaves: V2Node[] = [];
+        const walk = (n: V2Node) => {
+          if (!n.dir) leaves.push(n);
+          for (const c of n.nodes ?? []) walk(c);
+        };
+        walk(rootNode);
+        leaves.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        this.tree.clear();
+        this.v2Values.clear();
+        const keys = leaves.map((n) => toLatin1(Buffer.from(n.key, 'utf8')));
+        leaves.forEach((n, i) => this.v2Values.set(keys[i]!, Buffer.from(n.value ?? '', 'utf8')));
+        this.tree.appendSorted(
+          keys,
+          leaves.map((n) => ({version: 0, createRevision: n.createdIndex ?? 0, modRevision: n.modifiedIndex ?? 0, lease: n.ttl ? `ttl ${n.ttl}s` : '0'})),
+        );
+        for (const [k, v] of this.v2Values) this.sizes.set(k, v.length);
+        this.store.setState((s) => ({loading: false, loaded: keys.length, total: keys.length, error: undefined, message, version: s.version + 1}));
+        const selected = this.preview.getState().key;
+        if (selected) this.showValue(selected, this.v2Values.get(selected), true);
+      },
+      (err) => !this.stopped && this.store.setState({loading: false, error: errorLine(err)}),
+    );
+    this.v2Timer = setTimeout(() => !this.stopped && this.loadV2(), this.refreshMs);
+    this.v2Timer.unref();
+  }
+
   /** Coalesces a burst of watch events into one re-render. */
   private scheduleFlush(): void {
     if (this.flushTimer) return;
@@ -153,6 +198,10 @@ export class KeyTreeFeed {
       this.preview.setState({key: undefined, loading: false, value: undefined, description: undefined, error: undefined});
       return;
     }
+    if (this.api === 'v2') {
+      this.showValue(key, this.v2Values.get(key), true);
+      return;
+    }
     const seq = ++this.previewSeq;
     this.preview.setState({key, loading: true, error: undefined});
     getValue(this.client, fromLatin1(key)).then(
@@ -176,6 +225,7 @@ export class KeyTreeFeed {
 
   /** Fetches value sizes for leaves on screen that have none yet (etcd's keys-only ranges carry none). */
   wantSizes(keys: string[]): void {
+    if (this.api === 'v2') return;
     const missing = keys.filter((k) => !this.sizes.has(k));
     if (missing.length === 0 || this.sizeRequest) return;
     const abort = new AbortController();
@@ -198,5 +248,6 @@ export class KeyTreeFeed {
     this.watch?.close();
     clearTimeout(this.flushTimer);
     clearTimeout(this.highlightTimer);
+    clearTimeout(this.v2Timer);
   }
 }

@@ -75,7 +75,8 @@ export function KeyTreeView({
   const widths = [nameWidth, ...FIXED];
   const line = (cells: string[]) => ' ' + cells.map((c, i) => fit(c, widths[i]!, i === 0 ? 'left' : 'right')).join(' ');
   const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
-  const title = ` etcd keys${frame.filter ? ` </${frame.filter}>` : ''} [${feed.tree.size}] rev ${state.revision ?? '?'}${progress} `;
+  const api = frame.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
+  const title = ` etcd keys (${api})${frame.filter ? ` </${frame.filter}>` : ''} [${feed.tree.size}]${progress} `;
   const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
   const now = Date.now();
 

@@ -72,7 +72,11 @@ function rowOf(screen: string, first: string): string | undefined {
 test(':leases shows the seeded lease with its key and remaining TTL; d lists every key of a lease', async () => {
   const keys = ['a', 'b', 'c', 'd', 'e'].map((k) => `${prefix}describe/${k}`);
   const id = grantLease(600, keys);
-  const s = start(['--view', 'leases']);
+  const s = start([]);
+  await s.waitFor('Images(default)');
+  await s.press(':');
+  await s.type('lease');
+  await s.press('enter');
   const screen = await s.waitFor(/Leases\[\d+\][\s\S]*\/registry\/masterleases\/10\.0\.0\.10/);
   assert.match(screen, /ID↑\s+GRANTED TTL\s+REMAINING TTL\s+KEYS\s+ATTACHED KEYS/);
   const seeded = screen.split('\n').find((l) => l.includes('/registry/masterleases/10.0.0.10'))!;
@@ -222,6 +226,15 @@ test(':members shows the 3 members and their leader; a killed leader turns unhea
     const rows = memberLines(text, ids);
     return rows.length === 3 && rows.every((r) => r.health === 'ok') && rows.filter((r) => r.leader).length === 1;
   }, 15_000);
+  // the short alias reaches the same view
+  await s.press(':');
+  await s.type('lease');
+  await s.press('enter');
+  await s.waitFor(/Leases\[\d+\]/);
+  await s.press(':');
+  await s.type('mem');
+  await s.press('enter');
+  await s.waitFor(/Members\[3\]/);
   await s.press('q');
   await s.waitExit();
 });

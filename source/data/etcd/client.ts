@@ -129,7 +129,18 @@ export class EtcdClient {
     for (const endpoint of this.endpoints) {
       try {
         const body = (await getJson(new URL('/version', endpoint).toString(), this.security, timeoutMs)) as {etcdserver?: string; etcdcluster?: string};
-        return {server: body.etcdserver ?? '?', cluster: body.etcdcluster ?? '?', endpoint};
+        // Leader and revision for the header; a cluster without quorum still answers /version.
+        const status = await Promise.race([
+          this.etcd.maintenance.status(),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref()),
+        ]).catch(() => undefined);
+        return {
+          server: body.etcdserver ?? '?',
+          cluster: body.etcdcluster ?? '?',
+          endpoint,
+          revision: status?.header.revision,
+          leader: status ? BigInt(status.leader).toString(16) : undefined,
+        };
       } catch (e) {
         if (e instanceof UndockError) throw e;
         errors.push(this.endpoints.length > 1 ? `${endpoint}: ${requestFailure(e)}` : requestFailure(e));

@@ -41,7 +41,8 @@ export function keysSummary(keys: string[], shown = KEYS_SHOWN): string {
 
 async function loadLeases(etcd: EtcdClient): Promise<LeaseRow[]> {
   const found = await listLeases(etcd);
-  return found.map((l) => ({id: l.id, grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keys: l.keys.map(keyText)}));
+  // etcd hands a lease's keys over in no fixed order: sorted, the row reads well and stays equal between relists
+  return found.map((l) => ({id: l.id, grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keys: [...l.keys].sort(Buffer.compare).map(keyText)}));
 }
 
 /** The lease as etcd holds it now (a row can be one relist old). */
