@@ -178,7 +178,8 @@ function treeKey(app: AppController, view: ViewMetrics, key: KeyPress): void {
       needsRow((r) => (r.folder ? app.setStatus('e edits a key, not a folder') : app.apply(editKey(client, r))));
       return;
     case 'new': {
-      const folder = !row ? '' : row.folder ? row.path : row.path.slice(0, row.path.length - row.name.length);
+      // The folder the selection is in (a filtered row carries its full key).
+      const folder = !row ? '' : row.folder ? row.path : row.path.slice(0, row.path.lastIndexOf(feed.tree.sep) + 1);
       app.apply(newKey(client, folder));
       return;
     }

@@ -3,12 +3,12 @@ import {Box, Text} from 'ink';
 import type {AppController, TreeFrame} from '../store/app-store.js';
 import type {KeyTreeState, PreviewState} from '../store/key-tree-feed.js';
 import {useStore} from '../store/store.js';
-import type {ViewMetrics} from '../keys/dispatch.js';
 import {displayKey, type TreeRow} from '../resources/keys/tree-model.js';
 import {fit} from '../resources/rows.js';
 import {formatBytes} from '../resources/format.js';
 import {windowTop} from './table.js';
 import {valueLines} from './value-lines.js';
+import {TitleBar, type ViewProps} from './title-bar.js';
 
 const selectTree = (s: KeyTreeState) => s;
 const selectPreview = (s: PreviewState) => s;
@@ -33,19 +33,7 @@ const HEADERS = ['KEY', 'SIZE/KEYS', 'VER', 'CREATE', 'MOD', 'LEASE'];
 const FIXED = [11, 5, 8, 8, 16];
 
 /** :keys: the etcd key tree, live, with the selected value decoded beside it. */
-export function KeyTreeView({
-  app,
-  frame,
-  width,
-  height,
-  metricsRef,
-}: {
-  app: AppController;
-  frame: TreeFrame;
-  width: number;
-  height: number;
-  metricsRef: React.MutableRefObject<ViewMetrics>;
-}) {
+export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<TreeFrame>) {
   const feed = app.treeFeed(frame.id)!;
   const state = useStore(feed.store, selectTree);
   const preview = useStore(feed.preview, selectPreview);
@@ -77,16 +65,11 @@ export function KeyTreeView({
   const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
   const api = frame.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
   const title = ` etcd keys (${api})${frame.filter ? ` </${frame.filter}>` : ''} [${feed.tree.size}]${progress} `;
-  const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
   const now = Date.now();
 
   return (
     <Box flexDirection="column" height={height}>
-      <Text color="cyan" wrap="truncate-end">
-        {rule}
-        <Text bold>{title}</Text>
-        {rule}
-      </Text>
+      <TitleBar title={title} width={width} />
       {state.message ? <Text color="yellow" wrap="truncate-end"> {state.message}</Text> : null}
       <Box>
         <Box flexDirection="column" width={treeWidth}>

@@ -1,10 +1,10 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {LogLine} from '../data/logs/follow.js';
-import type {AppController, LogsFrame} from '../store/app-store.js';
+import type {LogsFrame} from '../store/app-store.js';
+import {TitleBar, type ViewProps} from './title-bar.js';
 import type {LogFeedState} from '../store/log-feed.js';
 import {useStore} from '../store/store.js';
-import type {ViewMetrics} from '../keys/dispatch.js';
 
 const selectFeed = (s: LogFeedState) => s;
 
@@ -66,19 +66,7 @@ export function visibleRows(
 }
 
 /** l logs: the tail of a container's log, followed live, with search highlighting. */
-export function Logs({
-  app,
-  frame,
-  width,
-  height,
-  metricsRef,
-}: {
-  app: AppController;
-  frame: LogsFrame;
-  width: number;
-  height: number;
-  metricsRef: React.MutableRefObject<ViewMetrics>;
-}) {
+export function Logs({app, frame, width, height, metricsRef}: ViewProps<LogsFrame>) {
   const feed = app.logFeed(frame.id)!;
   const state = useStore(feed.store, selectFeed);
   const bodyHeight = Math.max(1, height - 1);
@@ -87,14 +75,9 @@ export function Logs({
   const flags = [frame.follow ? 'following' : 'paused', frame.wrap ? 'wrap' : '', frame.timestamps ? 'timestamps' : ''].filter(Boolean).join(' ');
   const dropped = state.first > 0 ? `, ${state.first} older dropped` : '';
   const title = ` Logs ${frame.title} [${flags}] ${state.lines.length} lines${dropped}${frame.search ? ` </${frame.search}>` : ''} `;
-  const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
   return (
     <Box flexDirection="column" height={height}>
-      <Text color="cyan" wrap="truncate-end">
-        {rule}
-        <Text bold>{title}</Text>
-        {rule}
-      </Text>
+      <TitleBar title={title} width={width} />
       {state.error ? <Text color="red"> {state.error}</Text> : null}
       {!state.error && state.lines.length === 0 ? <Text dimColor> no log lines yet ({state.path})</Text> : null}
       {rows.map((r, i) => (

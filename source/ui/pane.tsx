@@ -2,29 +2,15 @@ import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import {viewRows, visibleColumns} from '../resources/rows.js';
 import type {AnyResource} from '../resources/types.js';
-import type {AppController, ResourceState, TableFrame, UiState} from '../store/app-store.js';
+import type {ResourceState, TableFrame, UiState} from '../store/app-store.js';
 import {useStore} from '../store/store.js';
-import type {ViewMetrics} from '../keys/dispatch.js';
 import {Table, windowTop} from './table.js';
+import {TitleBar, type ViewProps} from './title-bar.js';
 
 const selectResource = (s: ResourceState) => s;
 const selectBits = (s: UiState) => ({namespace: s.namespace, now: s.now});
 
-export function Pane({
-  app,
-  resource,
-  frame,
-  width,
-  height,
-  metricsRef,
-}: {
-  app: AppController;
-  resource: AnyResource;
-  frame: TableFrame;
-  width: number;
-  height: number;
-  metricsRef: React.MutableRefObject<ViewMetrics>;
-}) {
+export function Pane({app, resource, frame, width, height, metricsRef}: ViewProps<TableFrame> & {resource: AnyResource}) {
   const data = useStore(app.resourceStore(resource.id), selectResource);
   const {namespace, now} = useStore(app.ui, selectBits);
   const columns = useMemo(() => visibleColumns(resource, frame.allNamespaces), [resource, frame.allNamespaces]);
@@ -47,7 +33,6 @@ export function Pane({
   const scope = resource.namespaced ? `(${frame.allNamespaces ? 'all' : namespace})` : '';
   const count = frame.filter ? `[${views.length}/${data.rows.length}]` : `[${data.rows.length}]`;
   const title = ` ${name}${scope}${count}${frame.filter ? ` </${frame.filter}>` : ''}${data.stale ? ' [stale]' : ''} `;
-  const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
   const shownFrame = {...frame, selected, top};
 
   let body: React.ReactNode;
@@ -72,11 +57,7 @@ export function Pane({
   }
   return (
     <Box flexDirection="column" height={height}>
-      <Text color="cyan" wrap="truncate-end">
-        {rule}
-        <Text bold color={data.stale ? 'yellow' : 'cyan'}>{title}</Text>
-        {rule}
-      </Text>
+      <TitleBar title={title} width={width} color={data.stale ? 'yellow' : 'cyan'} />
       {body}
     </Box>
   );

@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import {after, test} from 'node:test';
+import {detailBody, escapeRe, filterTo, readDetail} from '../helpers/screen.js';
 import {PtySession} from '../helpers/pty.js';
 import {ctr, ctrImages} from '../helpers/ctr.js';
 import {sandboxCri} from '../helpers/cri-pod.js';
@@ -28,18 +29,10 @@ function start(args: string[] = []): PtySession {
   return s;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Runs ctr for cleanup: a failure (already gone) is fine. */
 function ctrQuiet(namespace: string, ...args: string[]): void {
   spawnSync('ctr', ['--address', env.address, '-n', namespace, ...args], {stdio: 'ignore'});
-}
-
-async function filterTo(s: PtySession, text: string): Promise<string> {
-  await s.press('/');
-  await s.type(text);
-  await s.press('enter');
-  return s.waitFor(new RegExp(`\\[1/\\d+\\] </${escapeRe(text)}>`));
 }
 
 async function switchNamespace(s: PtySession, namespace: string): Promise<void> {
@@ -57,38 +50,6 @@ function boxText(screen: string): string {
     .map((l) => l.replace(/^│|│$/g, '').trim())
     .join(' ')
     .replace(/\s+/g, ' ');
-}
-
-/** The lines of a describe view under its title, above the crumbs. */
-function detailBody(s: PtySession): string[] {
-  const lines = s.screen();
-  const title = lines.findIndex((l) => /\[(yaml|json)\]/.test(l));
-  const crumbs = lines.findLastIndex((l) => /^ <[^>]+>/.test(l));
-  assert.ok(title >= 0 && crumbs > title, `a describe view on screen:\n${lines.join('\n')}`);
-  return lines.slice(title + 1, crumbs);
-}
-
-/**
- * Reads a whole describe view the way a person would: G shows the last page, g goes back to the
- * top, pgdn pages through until the last page shows again.
- */
-async function readDetail(s: PtySession): Promise<string> {
-  const same = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
-  await s.waitFor((screen) => /\[(yaml|json)\]/.test(screen) && !screen.includes('loading…'));
-  const top = detailBody(s);
-  await s.press('G');
-  await s.waitFor(() => !same(detailBody(s), top));
-  const bottom = detailBody(s);
-  await s.press('g');
-  await s.waitFor(() => same(detailBody(s), top));
-  const pages = [top];
-  while (!same(pages.at(-1)!, bottom)) {
-    const before = pages.at(-1)!;
-    await s.press('pgdn');
-    await s.waitFor(() => !same(detailBody(s), before));
-    pages.push(detailBody(s));
-  }
-  return pages.flat().join('\n');
 }
 
 test('r runs a container from busybox with a command and env: started, :co shows it, ctr has it RUNNING, its log has the output', async () => {

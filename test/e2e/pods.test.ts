@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {after, test} from 'node:test';
+import {detailBody, escapeRe, filterTo, readDetail} from '../helpers/screen.js';
 import {PtySession} from '../helpers/pty.js';
 import {ctr} from '../helpers/ctr.js';
 import {createTestPod, removeTestPod, sandboxCri, stopTestPod, type TestPod} from '../helpers/cri-pod.js';
@@ -32,7 +33,6 @@ async function newPod(label: string): Promise<TestPod> {
   return pod;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * A pod row as the table draws it: NAME NAMESPACE STATE IP READY RESTARTS POD ID AGE. A stopped
@@ -50,45 +50,6 @@ function subnetPrefix(): string {
   const prefix = /SUBNET=(\d+\.\d+\.\d+)\.0\/24/.exec(net)?.[1];
   assert.ok(prefix, `a /24 SUBNET in ${env.sandbox}/net.env`);
   return `${prefix}.`;
-}
-
-async function filterTo(s: PtySession, text: string): Promise<string> {
-  await s.press('/');
-  await s.type(text);
-  await s.press('enter');
-  return s.waitFor(new RegExp(`\\[1/\\d+\\] </${escapeRe(text)}>`));
-}
-
-/** The lines of a describe view under its title, above the crumbs. */
-function detailBody(s: PtySession): string[] {
-  const lines = s.screen();
-  const title = lines.findIndex((l) => /\[(yaml|json)\]/.test(l));
-  const crumbs = lines.findLastIndex((l) => /^ <[^>]+>/.test(l));
-  assert.ok(title >= 0 && crumbs > title, `a describe view on screen:\n${lines.join('\n')}`);
-  return lines.slice(title + 1, crumbs);
-}
-
-/**
- * Reads a whole describe view the way a person would: G shows the last page, g goes back to the
- * top, pgdn pages through until the last page shows again. Returns the pages in order.
- */
-async function readDetail(s: PtySession): Promise<string> {
-  const same = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
-  await s.waitFor((screen) => /\[(yaml|json)\]/.test(screen) && !screen.includes('loading…'));
-  const top = detailBody(s);
-  await s.press('G');
-  await s.waitFor(() => !same(detailBody(s), top));
-  const bottom = detailBody(s);
-  await s.press('g');
-  await s.waitFor(() => same(detailBody(s), top));
-  const pages = [top];
-  while (!same(pages.at(-1)!, bottom)) {
-    const before = pages.at(-1)!;
-    await s.press('pgdn');
-    await s.waitFor(() => !same(detailBody(s), before));
-    pages.push(detailBody(s));
-  }
-  return pages.flat().join('\n');
 }
 
 test(':po lists the seeded pods Ready, with their sandbox IP, READY 1/1 and their pod ids', async () => {

@@ -134,7 +134,7 @@ async function probeMember(client: EtcdClient, endpoint: string): Promise<{statu
     if (health.status === 'fulfilled') out.healthy = true;
     else if (/permission denied/i.test(String((health.reason as Error)?.message))) out.healthy = true; // answered: alive, as etcdctl counts it
     const failed = status.status === 'rejected' ? status.reason : health.status === 'rejected' && !out.healthy ? health.reason : undefined;
-    if (failed) out.error = errorLine(etcdFailure(failed, client, `probing ${endpoint}`));
+    if (failed) out.error = errorLine(etcdFailure(failed, client, `probing ${endpoint}`, endpoint));
     if (out.status?.errors.length) out.healthy = false;
     return out;
   });

@@ -103,11 +103,14 @@ export function isCompactedMessage(message: string): boolean {
 }
 
 /** One line for the user, with the fix, from whatever etcd3 threw. */
-export function etcdFailure(e: unknown, client: EtcdClient, action: string): UndockError {
+export function etcdFailure(e: unknown, client: EtcdClient, action: string, where = client.endpoints.join(',')): UndockError {
   if (e instanceof UndockError) return e;
   const err = e instanceof Error ? e : new Error(String(e));
-  const detail = err.message.replace(/^\d+ [A-Z_]+: /, '').replace(/^etcdserver: /, '');
-  const where = client.endpoints.join(',');
+  // grpc-js appends name-resolution notes that say nothing to a user.
+  const detail = err.message
+    .replace(/^\d+ [A-Z_]+: /, '')
+    .replace(/^etcdserver: /, '')
+    .replace(/\s*Resolution note:.*$/s, '');
   if (isCompactedMessage(err.message)) return new EtcdCompactedError();
   if (err instanceof GRPCUnavailableError || err.name === 'BrokenCircuitError' || /circuit breaker is open/i.test(err.message)) {
     return new UndockError('unavailable', `etcd not reachable at ${where} (${action}): ${detail}`, 'is it running? set --etcd-endpoints or ETCDCTL_ENDPOINTS');

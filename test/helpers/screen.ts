@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import type {PtySession} from './pty.js';
+
+/** Screen-reading steps shared by the end-to-end tests, as a person would do them. */
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Filters the table to one row and waits until it shows. */
+export async function filterTo(s: PtySession, text: string): Promise<string> {
+  await s.press('/');
+  await s.type(text);
+  await s.press('enter');
+  return s.waitFor(new RegExp(`\\[1/\\d+\\] </${escapeRe(text)}>`));
+}
+
+/** The lines of a describe view under its title, above the crumbs. */
+export function detailBody(s: PtySession): string[] {
+  const lines = s.screen();
+  const title = lines.findIndex((l) => /\[(yaml|json)\]/.test(l));
+  const crumbs = lines.findLastIndex((l) => /^ <[^>]+>/.test(l));
+  assert.ok(title >= 0 && crumbs > title, `a describe view on screen:\n${lines.join('\n')}`);
+  return lines.slice(title + 1, crumbs);
+}
+
+/**
+ * Reads a whole describe view the way a person would: G shows the last page, g goes back to the
+ * top, pgdn pages through until the last page shows again.
+ */
+export async function readDetail(s: PtySession): Promise<string> {
+  const same = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
+  await s.waitFor((screen) => /\[(yaml|json)\]/.test(screen) && !screen.includes('loading…'));
+  const top = detailBody(s);
+  await s.press('G');
+  await s.waitFor(() => !same(detailBody(s), top));
+  const bottom = detailBody(s);
+  await s.press('g');
+  await s.waitFor(() => same(detailBody(s), top));
+  const pages = [top];
+  while (!same(pages.at(-1)!, bottom)) {
+    const before = pages.at(-1)!;
+    await s.press('pgdn');
+    await s.waitFor(() => !same(detailBody(s), before));
+    pages.push(detailBody(s));
+  }
+  return pages.flat().join('\n');
+}
