@@ -1,4 +1,6 @@
 import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {sandboxEnv} from './sandbox-env.js';
 
 /** Runs the real `ctr` against the sandbox: what the daemon holds, told by containerd's own CLI. */
@@ -19,4 +21,31 @@ export function ctrImages(namespace: string): Array<Record<string, string>> {
     });
     return row;
   });
+}
+
+/**
+ * Removes a containerd namespace a test made, with everything in it: tasks, containers, the image
+ * it imported, and what runc and the cgroup tree keep per namespace in this sandbox.
+ */
+export function removeTestNamespace(ns: string, image: string, cgroupParent: string): void {
+  const {sandbox} = sandboxEnv();
+  for (const id of ctr(ns, 'tasks', 'ls', '-q').split('\n').filter(Boolean)) {
+    try {
+      ctr(ns, 'tasks', 'rm', '-f', id);
+    } catch {
+      // already gone
+    }
+  }
+  for (const id of ctr(ns, 'containers', 'ls', '-q').split('\n').filter(Boolean)) ctr(ns, 'containers', 'rm', id);
+  ctr(ns, 'images', 'rm', '--sync', image);
+  ctr('default', 'namespaces', 'rm', ns);
+  // runc and the cgroup tree keep per-namespace levels; the sandbox's `down` would take them too.
+  fs.rmSync(path.join(sandbox, 'runc', ns), {recursive: true, force: true});
+  for (const controller of fs.readdirSync('/sys/fs/cgroup')) {
+    try {
+      fs.rmdirSync(path.join('/sys/fs/cgroup', controller, cgroupParent, ns));
+    } catch {
+      // not there for this controller (or already removed through a co-mounted one)
+    }
+  }
 }

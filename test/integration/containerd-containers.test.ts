@@ -20,7 +20,7 @@ import {
   waitTask,
 } from '../../source/data/containerd/tasks.js';
 import {UndockError} from '../../source/data/errors.js';
-import {ctr} from '../helpers/ctr.js';
+import {ctr, removeTestNamespace} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
 const env = sandboxEnv();
@@ -110,25 +110,7 @@ before(() => {
 
 after(async () => {
   try {
-    for (const id of ctr(ns, 'tasks', 'ls', '-q').split('\n').filter(Boolean)) {
-      try {
-        ctr(ns, 'tasks', 'rm', '-f', id);
-      } catch {
-        // already gone
-      }
-    }
-    for (const id of ctr(ns, 'containers', 'ls', '-q').split('\n').filter(Boolean)) ctr(ns, 'containers', 'rm', id);
-    ctr(ns, 'images', 'rm', '--sync', busybox);
-    ctr('default', 'namespaces', 'rm', ns);
-    // runc leaves the per-namespace levels it created; the sandbox's `down` would take them too.
-    fs.rmSync(path.join(env.sandbox, 'runc', ns), {recursive: true, force: true});
-    for (const controller of fs.readdirSync('/sys/fs/cgroup')) {
-      try {
-        fs.rmdirSync(path.join('/sys/fs/cgroup', controller, cgroupParent, ns));
-      } catch {
-        // not there for this controller (or already removed through a co-mounted one)
-      }
-    }
+    removeTestNamespace(ns, busybox, cgroupParent);
   } finally {
     ctx.close();
     fs.rmSync(logDir, {recursive: true, force: true});

@@ -6,7 +6,7 @@ import {buildConfig} from '../../source/config.js';
 import {createDataContext} from '../../source/context.js';
 import {eventContainerId, subscribeEvents, type ContainerdEvent, type EventSubscription} from '../../source/data/containerd/events.js';
 import {UndockError} from '../../source/data/errors.js';
-import {ctr} from '../helpers/ctr.js';
+import {ctr, removeTestNamespace} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
 const env = sandboxEnv();
@@ -109,18 +109,7 @@ before(() => {
 after(() => {
   try {
     for (const s of subs) s.close();
-    for (const id of ctr(ns, 'tasks', 'ls', '-q').split('\n').filter(Boolean)) ctr(ns, 'tasks', 'rm', '-f', id);
-    for (const id of ctr(ns, 'containers', 'ls', '-q').split('\n').filter(Boolean)) ctr(ns, 'containers', 'rm', id);
-    ctr(ns, 'images', 'rm', '--sync', busybox);
-    ctr('default', 'namespaces', 'rm', ns);
-    fs.rmSync(path.join(env.sandbox, 'runc', ns), {recursive: true, force: true});
-    for (const controller of fs.readdirSync('/sys/fs/cgroup')) {
-      try {
-        fs.rmdirSync(path.join('/sys/fs/cgroup', controller, cgroupParent, ns));
-      } catch {
-        // not there for this controller
-      }
-    }
+    removeTestNamespace(ns, busybox, cgroupParent);
   } finally {
     ctx.close();
   }
