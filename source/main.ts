@@ -9,14 +9,15 @@
 process.env.NODE_ENV ??= 'production';
 
 // Ink renders only a final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION set),
-// which would leave a real terminal blank. undock only draws on a terminal, so on a TTY those
-// variables are hidden while Ink loads and put back right after (children such as exec see them).
+// which would leave a real terminal blank, and its colour detection turns colours (the selection's
+// inverse included) off when CI is set at all. undock only draws on a terminal, so on a TTY those
+// variables are removed while Ink loads and put back right after (children such as exec see them).
 const hidden = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
 const saved = new Map<string, string | undefined>();
 if (process.stdout.isTTY) {
   for (const key of hidden) {
     saved.set(key, process.env[key]);
-    if (key in process.env) process.env[key] = 'false';
+    delete process.env[key];
   }
 }
 await import('ink');

@@ -31,6 +31,8 @@ function rowCells(row: TreeRow, size: number | undefined, filtered: boolean): st
 
 const HEADERS = ['KEY', 'SIZE/KEYS', 'VER', 'CREATE', 'MOD', 'LEASE'];
 const FIXED = [11, 5, 8, 8, 16];
+/** Beside the preview (which shows all of a key's metadata) the tree keeps the columns that compare keys. */
+const NARROW = [0, 1, 2, 4];
 
 /** :keys: the etcd key tree, live, with the selected value decoded beside it. */
 export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<TreeFrame>) {
@@ -58,10 +60,11 @@ export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<T
 
   const treeWidth = preview.key ? Math.max(40, Math.floor(width * 0.55)) : width;
   const previewWidth = width - treeWidth - 1;
-  const fixed = FIXED.reduce((a, b) => a + b, 0) + FIXED.length;
+  const shown = preview.key ? NARROW : HEADERS.map((_, i) => i);
+  const fixed = shown.slice(1).reduce((a, i) => a + FIXED[i - 1]! + 1, 0);
   const nameWidth = Math.max(12, treeWidth - 1 - fixed);
-  const widths = [nameWidth, ...FIXED];
-  const line = (cells: string[]) => ' ' + cells.map((c, i) => fit(c, widths[i]!, i === 0 ? 'left' : 'right')).join(' ');
+  const widthOf = (i: number) => (i === 0 ? nameWidth : FIXED[i - 1]!);
+  const line = (cells: string[]) => ' ' + shown.map((i) => fit(cells[i]!, widthOf(i), i === 0 ? 'left' : 'right')).join(' ');
   const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
   const api = frame.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
   const title = ` etcd keys (${api})${frame.filter ? ` </${frame.filter}>` : ''} [${feed.tree.size}]${progress} `;

@@ -216,7 +216,12 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     );
     undo.push({
       what: `remove snapshot ${id}`,
-      run: () => c.conn.unary(P.snapshots, S.snapshots, 'Remove', {snapshotter, key: id}, {namespace: ns, mutating: true}),
+      // Once the container is deleted its snapshot has no gc.root and the collector may take it
+      // first: gone is what undoing wants.
+      run: () =>
+        c.conn.unary(P.snapshots, S.snapshots, 'Remove', {snapshotter, key: id}, {namespace: ns, mutating: true}).catch((e) => {
+          if (!(e instanceof UndockError && e.kind === 'not-found')) throw e;
+        }),
     });
 
     step = 'building the runtime spec';
