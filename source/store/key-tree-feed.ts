@@ -57,6 +57,7 @@ export class KeyTreeFeed {
   private sizeRequest?: AbortController;
   private changed = new Map<string, number>();
   private stopped = false;
+  private pendingRevision?: string;
   /** v3 (ranges and a watch) or the old v2 keyspace (read-only, listed again on a timer: v2 has no revision to watch from). */
   readonly api: 'v3' | 'v2';
   private readonly v2Values = new Map<string, Buffer>();
@@ -128,7 +129,8 @@ export class KeyTreeFeed {
           this.changed.set(key, now);
           if (key === this.preview.getState().key) this.showValue(key, e.type === 'put' ? e.value : undefined, true);
         }
-        this.store.setState({revision});
+        // The revision goes out with the rows in the next flush: one frame per batch, not two.
+        this.pendingRevision = revision;
         this.scheduleFlush();
       },
       onCompacted: (compactRevision) => {
@@ -177,11 +179,12 @@ export class KeyTreeFeed {
     if (this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.store.setState((s) => ({version: s.version + 1, changed: new Map(this.changed)}));
+      const revision = this.pendingRevision;
+      this.store.setState((s) => ({version: s.version + 1, changed: new Map(this.changed), ...(revision ? {revision} : {})}));
       clearTimeout(this.highlightTimer);
       this.highlightTimer = setTimeout(() => this.expireHighlights(), HIGHLIGHT_MS);
       this.highlightTimer.unref();
-    }, 20);
+    }, 5);
     this.flushTimer.unref();
   }
 
