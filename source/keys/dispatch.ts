@@ -8,6 +8,7 @@ import {deleteRow, describeKey, editKey, historyOf, newKey} from '../resources/k
 import {logText} from '../ui/logs.js';
 import {windowTop} from '../ui/table.js';
 import {errorLine} from '../data/errors.js';
+import {splitCommand} from '../resources/words.js';
 import type {KeyPress} from './parse.js';
 
 /** What the visible view publishes so keys can move within it without recomputing rows. */
@@ -38,7 +39,8 @@ export function completeCommand(input: string): string | undefined {
 
 /** Runs a ":" command line. */
 export function runCommand(app: AppController, line: string): void {
-  const [cmd = '', ...args] = line.trim().split(/\s+/);
+  // Shell-like words: `:exec sh -c 'echo hi'` keeps the quoted command together.
+  const [cmd = '', ...args] = splitCommand(line.trim());
   if (!cmd) return;
   if (cmd === 'q' || cmd === 'quit' || cmd === 'q!') {
     app.quit();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {test, after} from 'node:test';
 import {PtySession} from '../helpers/pty.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
@@ -115,6 +116,43 @@ test('logs of a native container come from the file its undock/log-uri label nam
   await s.press('enter');
   await s.press('l');
   await s.waitFor(/Logs web \[following\][\s\S]*web: line \d+/);
+  await s.press('q');
+  assert.equal(await s.waitExit(), 0);
+});
+
+test(':exec runs another command with the terminal, and comes back with its exit code', async () => {
+  const s = start(['--view', 'containers']);
+  await s.waitFor(/ worker .*running/);
+  await s.press('/');
+  await s.type('worker');
+  await s.press('enter');
+  await s.waitFor(/Containers\(default\)\[1\/\d+\]/);
+  await s.press(':');
+  await s.type("exec sh -c 'echo exec-$((40+2)); exit 3'");
+  await s.press('enter');
+  await s.waitFor(/sh -c echo exec-\$\(\(40\+2\)\); exit 3 in worker exited with code 3/, 10_000);
+  // The quoted command stayed one word: sh ran it and exited with its code.
+  assert.match(s.output(), /exec-42/);
+  await s.press('q');
+  assert.equal(await s.waitExit(), 0);
+});
+
+test('ctrl-s saves the log view to a file', async () => {
+  const s = start(['--view', 'containers']);
+  await s.waitFor(/ web .*running/);
+  await s.press('/');
+  await s.type('web');
+  await s.press('enter');
+  await s.press('l');
+  await s.waitFor(/Logs web \[following\][\s\S]*web: line \d+/);
+  await s.press('\x13');
+  const saved = await s.waitFor(/saved \d+ lines to (\S+)/);
+  const file = /saved \d+ lines to (\S+)/.exec(saved)![1]!;
+  try {
+    assert.match(fs.readFileSync(file, 'utf8'), /web: line \d+/);
+  } finally {
+    fs.rmSync(file, {force: true});
+  }
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });

@@ -5,6 +5,7 @@ import {UndockError} from '../../data/errors.js';
 import {containerName} from '../containers/source.js';
 import {confirm} from '../confirm.js';
 import {formatBytes} from '../format.js';
+import {splitCommand} from '../words.js';
 import type {Action, ActionResult, DataContext} from '../types.js';
 import type {ImageRow} from './source.js';
 
@@ -19,37 +20,6 @@ async function sandboxImage(ctx: DataContext): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** "a b 'c d'" -> ["a", "b", "c d"]: shell-like words (quotes and backslashes), no expansion. */
-export function splitCommand(text: string): string[] {
-  const out: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
-      else word += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < text.length) {
-      word += text[++i];
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) out.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(word);
-  return out;
 }
 
 function progressLine(ref: string, p: PullProgress): string {

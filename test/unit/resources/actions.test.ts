@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {splitCommand} from '../../../source/resources/images/actions.js';
+import {splitCommand} from '../../../source/resources/words.js';
 import {summarize} from '../../../source/resources/events/index.js';
 import {containerName} from '../../../source/resources/containers/source.js';
 import {statusText} from '../../../source/resources/containers/columns.js';
