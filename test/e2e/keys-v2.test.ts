@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {after, before, test} from 'node:test';
+import {PtySession, repoRoot} from '../helpers/pty.js';
+import {sandboxEnv} from '../helpers/sandbox-env.js';
+
+// The test sandbox's etcd runs without --enable-v2; an etcd of its own serves the v2 API.
+const env = sandboxEnv();
+const v2Sandbox = `${env.sandbox}-v2`;
+let endpoint = '';
+const sessions: PtySession[] = [];
+
+function sandbox(...args: string[]): string {
+  return execFileSync('bash', ['scripts/sandbox.sh', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: {...process.env, UNDOCK_SANDBOX: v2Sandbox},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function start(etcd: string): PtySession {
+  const s = new PtySession({args: ['--view', 'images', '--etcd-endpoints', etcd]});
+  sessions.push(s);
+  return s;
+}
+
+async function openKeys2(s: PtySession): Promise<void> {
+  await s.waitFor('Images(default)');
+  await s.press(':');
+  await s.type('keys2');
+  await s.press('enter');
+}
+
+before(async () => {
+  sandbox('up', '--etcd-only', '--etcd-v2');
+  endpoint = /^export ETCDCTL_ENDPOINTS=(.*)$/m.exec(sandbox('env'))![1]!.split(',')[0]!;
+  // What etcdctl set (v2) would write: PUT /v2/keys/<key>.
+  for (const [key, value] of [['legacy/app/config', '{"mode":"v2"}'], ['legacy/flag', 'on']]) {
+    const res = await fetch(`${endpoint}/v2/keys/${key}`, {method: 'PUT', body: new URLSearchParams({value})});
+    assert.ok(res.ok, `v2 put ${key}: HTTP ${res.status}`);
+  }
+});
+
+after(() => {
+  sessions.forEach((s) => s.kill());
+  sandbox('down', '--purge');
+});
+
+test(':keys2 browses the v2 keyspace read-only in the same tree', async () => {
+  const s = start(endpoint);
+  await openKeys2(s);
+  await s.waitFor(/etcd keys \(v2 API, read-only\) \[2\][\s\S]*▸ \//);
+  await s.press('enter');
+  await s.waitFor(/▾ \/[\s\S]*▸ legacy\/\s+2 keys/);
+  await s.press('j');
+  await s.press('enter');
+  await s.waitFor(/▸ app\/\s+1 keys[\s\S]*flag/);
+  await s.press('j');
+  await s.press('j');
+  const preview = await s.waitFor(/\/legacy\/flag[\s\S]*2 B · text/);
+  assert.match(preview, /^.*\bon\s*$/m);
+  await s.press('ctrl+d');
+  await s.waitFor('the v2 keyspace is read-only in undock');
+  await s.press('q');
+  assert.equal(await s.waitExit(), 0);
+});
+
+test(':keys2 on a server without the v2 API says so', async () => {
+  const s = start(env.etcdEndpoints);
+  await openKeys2(s);
+  await s.waitFor(/has no v2 API: etcd 3\.4 serves the v2 API only when started with --enable-v2/);
+  await s.press('q');
+  assert.equal(await s.waitExit(), 0);
+});
