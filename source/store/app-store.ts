@@ -171,6 +171,8 @@ export class AppController {
   private probeTimer?: NodeJS.Timeout;
   private settleTimer?: NodeJS.Timeout;
   private started = false;
+  /** The first view has been opened (a restart after a terminal handoff keeps the views). */
+  private opened = false;
   private clockTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   onQuit: () => void = () => {};
@@ -215,15 +217,14 @@ export class AppController {
   }
 
   start(): void {
-    if (!this.started && this.ctx.config.view === 'keys') this.openTree();
+    if (!this.opened && this.ctx.config.view === 'keys') this.openTree();
+    this.opened = true;
     this.started = true;
     this.ctx.memo.set(EVENTS_MEMO, () => this.events.store.getState().events);
     this.unsubscribe = this.ui.subscribe(() => this.syncSource());
     this.syncSource();
     this.events.start();
-    void this.probe();
-    this.probeTimer = setInterval(() => void this.probe(), 5_000);
-    this.probeTimer.unref();
+    this.scheduleProbe(0);
     // Ages move on even when nothing else does; a slow clock keeps them honest without busy renders.
     this.clockTimer = setInterval(() => this.ui.setState({now: Date.now()}), 30_000);
     this.clockTimer.unref();
@@ -231,7 +232,8 @@ export class AppController {
 
   stop(): void {
     this.unsubscribe?.();
-    clearInterval(this.probeTimer);
+    this.started = false;
+    clearTimeout(this.probeTimer);
     clearInterval(this.clockTimer);
     clearTimeout(this.settleTimer);
     this.events.stop();
@@ -333,6 +335,19 @@ export class AppController {
     if (c.status !== 'down' || c.error !== error) {
       this.connections.setState({[daemon]: {...c, status: 'down', error}} as Partial<ConnectionsState>);
     }
+  }
+
+  /** Probes again soon while a daemon is down, rarely while all answer (an idle screen costs next to nothing). */
+  private scheduleProbe(delayMs: number): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      void this.probe().finally(() => {
+        if (!this.started) return;
+        const conns = Object.values(this.connections.getState());
+        this.scheduleProbe(conns.every((c) => c.status === 'up') ? 30_000 : 5_000);
+      });
+    }, delayMs);
+    this.probeTimer.unref();
   }
 
   /** Checks each daemon; the header shows what answered and why the rest did not. */
