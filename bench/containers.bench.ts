@@ -343,11 +343,4 @@ try {
   }
   ctx.close();
 }
-report.single('whole containers bench', formatMs(performance.now() - benchStart));
-report.print();
-if (failure) {
-  console.error(`\nbench: containers bench did not complete: ${(failure as Error).stack ?? String(failure)}`);
-  process.exit(2);
-}
-// Handles the clients leave behind (etcd's, grpc's) must not keep the bench alive.
-process.exit(report.failed ? 1 : 0);
+report.finish('containers', benchStart, failure);

@@ -516,11 +516,4 @@ try {
   client.close();
   writer.close();
 }
-report.single('whole etcd bench', formatMs(performance.now() - benchStart));
-report.print();
-if (failure) {
-  console.error(`\nbench: etcd bench did not complete: ${(failure as Error).stack ?? String(failure)}`);
-  process.exit(2);
-}
-// Handles the clients leave behind (etcd3's, node-pty's) must not keep the bench alive.
-process.exit(report.failed ? 1 : 0);
+report.finish('etcd', benchStart, failure);

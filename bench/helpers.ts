@@ -187,4 +187,18 @@ export class BenchReport {
     for (const r of rows) lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
     out.write(lines.join('\n') + '\n');
   }
+
+  /**
+   * Prints the whole bench's time and the report, then exits: 2 when the bench could not complete,
+   * 1 when a budget is exceeded. Exiting also ends the handles clients leave behind (etcd3, grpc, node-pty).
+   */
+  finish(name: string, startedAt: number, failure: unknown): never {
+    this.single(`whole ${name} bench`, formatMs(performance.now() - startedAt));
+    this.print();
+    if (failure) {
+      console.error(`\nbench: ${name} bench did not complete: ${(failure as Error).stack ?? String(failure)}`);
+      process.exit(2);
+    }
+    process.exit(this.failed ? 1 : 0);
+  }
 }

@@ -81,8 +81,8 @@ export function runCommand(app: AppController, line: string): void {
 /** Runs a resource action on the selected row, as if its key were pressed, with extra words. */
 export function runOnSelection(app: AppController, actionId: string, args: string[] = []): void {
   const frame = app.currentFrame();
-  const resource = app.currentResource();
-  const action = resource.actions.find((a) => a.id === actionId);
+  // Only a table has rows to act on (the key tree, a log or a describe view have none).
+  const action = frame.kind === 'table' ? app.currentResource().actions.find((a) => a.id === actionId) : undefined;
   if (frame.kind !== 'table' || !action) {
     app.setStatus(`:${actionId === 'shell' ? 'exec' : actionId} works on a container row (:co, or a pod's containers)`, 'error');
     return;

@@ -27,7 +27,6 @@ export interface ResourceState {
   /** Rows are from an earlier successful load; the last one failed. */
   stale: boolean;
   error?: string;
-  updatedAt?: number;
 }
 
 export interface TableFrame {
@@ -313,7 +312,7 @@ export class AppController {
         const prev = store.getState();
         this.markUp(resource.daemon);
         if (prev.loaded && !prev.stale && !prev.error && isDeepStrictEqual(prev.rows, rows)) return;
-        store.setState({rows, loaded: true, stale: false, error: undefined, updatedAt: Date.now()});
+        store.setState({rows, loaded: true, stale: false, error: undefined});
       },
       onError: (err) => {
         const prev = store.getState();

@@ -40,7 +40,8 @@ export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<T
   const state = useStore(feed.store, selectTree);
   const preview = useStore(feed.preview, selectPreview);
   // The tree's version changes with every load page and watch batch: rows are recomputed then only.
-  const rows = useMemo(() => treeRows(app, frame), [app, frame, state.version]);
+  // Moving the selection makes a new frame object: rows depend only on what is open and the filter.
+  const rows = useMemo(() => treeRows(app, frame), [app, frame.id, frame.expanded, frame.filter, state.version]);
   const bodyHeight = Math.max(1, height - 2);
   metricsRef.current = {count: rows.length, pageSize: bodyHeight, rowAt: (i) => rows[i]};
   const selected = Math.min(frame.selected, Math.max(0, rows.length - 1));

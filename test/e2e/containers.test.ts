@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {after, test} from 'node:test';
+import {filterTo} from '../helpers/screen.js';
 import {PtySession} from '../helpers/pty.js';
 import {ctr} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
@@ -84,10 +85,7 @@ test('stop asks first, then SIGTERMs; start brings it back; describe and process
   ctrRun(id, 'trap "exit 0" TERM; while true; do sleep 1; done');
   const s = start(['--view', 'containers']);
   await s.waitFor((text) => /running/.test(rowOf(text, id) ?? ''));
-  await s.press('/');
-  await s.type(id);
-  await s.press('enter');
-  await s.waitFor(/Containers\(default\)\[1\/\d+\]/);
+  await filterTo(s, id);
 
   await s.press('enter');
   const procs = await s.waitFor(/Processes\(default\/e2e-stop-[\s\S]*sh -c trap/);
@@ -135,10 +133,7 @@ test('delete is confirmed and removes task, container and snapshot; esc keeps ev
   ctrRun(id);
   const s = start(['--view', 'containers']);
   await s.waitFor((text) => /running/.test(rowOf(text, id) ?? ''));
-  await s.press('/');
-  await s.type(id);
-  await s.press('enter');
-  await s.waitFor(/Containers\(default\)\[1\/\d+\]/);
+  await filterTo(s, id);
   await s.press('ctrl+d');
   const dialog = await s.waitFor(`Delete container ${id}?`);
   assert.match(dialog, /its task is running \(pid \d+\): it is killed with SIGKILL/);
@@ -163,10 +158,7 @@ test('--readonly refuses a delete before asking, and nothing changes', async () 
   const s = start(['--view', 'containers', '--readonly']);
   await s.waitFor('[readonly]');
   await s.waitFor(/ web /);
-  await s.press('/');
-  await s.type('web');
-  await s.press('enter');
-  await s.waitFor(/Containers\(default\)\[1\/\d+\]/);
+  await filterTo(s, 'web');
   await s.press('ctrl+d');
   await s.waitFor('delete refused: undock runs with --readonly');
   assert.doesNotMatch(s.text(), /Delete container/);

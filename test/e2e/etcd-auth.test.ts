@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {after, before, test} from 'node:test';
-import {PtySession, repoRoot} from '../helpers/pty.js';
-import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {PtySession} from '../helpers/pty.js';
+import {etcdctlAt} from '../helpers/etcd.js';
+import {sideSandbox} from '../helpers/side-sandbox.js';
 
 // An etcd of its own with authentication on, so the other tests' etcd stays open.
-const env = sandboxEnv();
-const authSandbox = `${env.sandbox}-auth`;
+const sandbox = sideSandbox('auth');
 let endpoint = '';
 const sessions: PtySession[] = [];
-
-function sandbox(...args: string[]): string {
-  return execFileSync('bash', ['scripts/sandbox.sh', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: {...process.env, UNDOCK_SANDBOX: authSandbox},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function etcdctl(...args: string[]): string {
-  // etcdctl 3.4 refuses a flag that a variable also sets: the endpoint goes in the variable.
-  return execFileSync('etcdctl', args, {encoding: 'utf8', env: {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoint}});
-}
+const etcdctl = (...args: string[]) => etcdctlAt(endpoint, ...args);
 
 function start(args: string[]): PtySession {
   const s = new PtySession({args: ['--view', 'keys', '--etcd-endpoints', endpoint, '--address', '/nonexistent.sock', ...args], env: {ETCDCTL_USER: ''}});
@@ -31,8 +17,8 @@ function start(args: string[]): PtySession {
 }
 
 before(() => {
-  sandbox('up', '--etcd-only');
-  endpoint = /^export ETCDCTL_ENDPOINTS=(.*)$/m.exec(sandbox('env'))![1]!.split(',')[0]!;
+  sandbox.run('up', '--etcd-only');
+  endpoint = sandbox.endpoints()[0]!;
   etcdctl('user', 'add', 'root:s3cret');
   etcdctl('user', 'grant-role', 'root', 'root');
   etcdctl('auth', 'enable');
@@ -41,7 +27,7 @@ before(() => {
 
 after(() => {
   sessions.forEach((s) => s.kill());
-  sandbox('down', '--purge');
+  sandbox.down();
 });
 
 test('a wrong etcd password is shown as an authentication failure, and undock keeps running', async () => {

@@ -1,29 +1,30 @@
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
-import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {PtySession, repoRoot} from '../helpers/pty.js';
+import {PtySession} from '../helpers/pty.js';
+import {etcdctlAt} from '../helpers/etcd.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {sideSandbox} from '../helpers/side-sandbox.js';
 
 // :leases against the test run's sandbox (its seeded lease, and leases this file grants itself);
 // :members against a 3-member etcd-only cluster of its own, so that killing members disturbs no one.
 const env = sandboxEnv();
-const clusterSandbox = `${env.sandbox}-ev3`;
+const cluster = sideSandbox('ev3');
 const prefix = `/undock-e2e-${process.pid}/`;
 const sessions: PtySession[] = [];
 const granted: string[] = [];
 let clusterEndpoints: string[] = [];
 
 function etcdctl(args: string[], endpoints = env.etcdEndpoints): string {
-  return execFileSync('etcdctl', args, {encoding: 'utf8', env: {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoints}});
+  return etcdctlAt(endpoints, ...args);
 }
 
-function clusterSandboxCmd(...args: string[]): string {
-  return execFileSync('bash', [path.join(repoRoot, 'scripts/sandbox.sh'), ...args], {
-    encoding: 'utf8',
-    env: {...process.env, UNDOCK_SANDBOX: clusterSandbox},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Clean-up that must not hide the test's own failure (a lease revoked by the test is gone already). */
+function tryQuietly(fn: () => unknown): void {
+  try {
+    fn();
+  } catch {
+    // already gone
+  }
 }
 
 /** A lease with keys attached, made with etcdctl as an operator would; returns its hex ID. */
@@ -45,18 +46,16 @@ function keysUnder(p: string): string[] {
 }
 
 before(() => {
-  clusterSandboxCmd('up', '--etcd-only', '--etcd-members', '3');
-  const line = /^export ETCDCTL_ENDPOINTS=(.*)$/m.exec(clusterSandboxCmd('env'));
-  assert.ok(line, 'the cluster sandbox exports its endpoints');
-  clusterEndpoints = line[1]!.split(',');
+  cluster.run('up', '--etcd-only', '--etcd-members', '3');
+  clusterEndpoints = cluster.endpoints();
   assert.equal(clusterEndpoints.length, 3);
 });
 
 after(() => {
   sessions.forEach((s) => s.kill());
-  for (const id of granted) spawnSync('etcdctl', ['lease', 'revoke', id], {env: {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: env.etcdEndpoints}});
-  spawnSync('etcdctl', ['del', '--prefix', prefix], {env: {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: env.etcdEndpoints}});
-  spawnSync('bash', [path.join(repoRoot, 'scripts/sandbox.sh'), 'down', '--purge'], {env: {...process.env, UNDOCK_SANDBOX: clusterSandbox}});
+  for (const id of granted) tryQuietly(() => etcdctl(['lease', 'revoke', id]));
+  tryQuietly(() => etcdctl(['del', '--prefix', prefix]));
+  cluster.down();
 });
 
 function start(args: string[]): PtySession {
@@ -208,7 +207,7 @@ test(':members shows the 3 members and their leader; a killed leader turns unhea
 
   const index = leader.name.slice(leader.name.lastIndexOf('-') + 1);
   const t0 = Date.now();
-  assert.equal(clusterSandboxCmd('etcd-kill', index).trim(), leader.name);
+  assert.equal(cluster.run('etcd-kill', index).trim(), leader.name);
   try {
     screen = await s.waitFor((text) => {
       const rows = memberLines(text, ids);
@@ -220,7 +219,7 @@ test(':members shows the 3 members and their leader; a killed leader turns unhea
     assert.match(memberLines(screen, ids).find((r) => r.id === leader.id)!.health, /unreachable \(ECONNREFUSED\)/);
     assert.match(rowOf(screen, leader.id)!, /\s-\s+-\s+-\s+-\s+unreachable/, 'no status for the killed member');
   } finally {
-    assert.equal(clusterSandboxCmd('etcd-start', index).trim(), leader.name);
+    assert.equal(cluster.run('etcd-start', index).trim(), leader.name);
   }
   await s.waitFor((text) => {
     const rows = memberLines(text, ids);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {test, after} from 'node:test';
+import {filterTo} from '../helpers/screen.js';
 import {PtySession} from '../helpers/pty.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
@@ -39,10 +40,7 @@ async function execRoundTrip(s: PtySession, selectedRow: RegExp): Promise<void> 
 test('s on a native container gives a real shell, resizes reach it, exit comes back to the same row', async () => {
   const s = start(['--view', 'containers']);
   await s.waitFor(/ web .*running/);
-  await s.press('/');
-  await s.type('worker');
-  await s.press('enter');
-  await s.waitFor(/Containers\(default\)\[1\/\d+\] <\/worker>/);
+  await filterTo(s, 'worker');
   await execRoundTrip(s, /Containers\(default\)\[1\/\d+\] <\/worker>[\s\S]* worker .*running/);
   assert.match(s.text(), /\/bin\/sh in worker exited with code 0/);
   await s.press('q');
@@ -52,9 +50,7 @@ test('s on a native container gives a real shell, resizes reach it, exit comes b
 test('s on a CRI container of a pod does the same through containerd namespace k8s.io', async () => {
   const s = start(['--view', 'pods']);
   await s.waitFor(/nginx-7d9f/);
-  await s.press('/');
-  await s.type('nginx');
-  await s.press('enter');
+  await filterTo(s, 'nginx');
   await s.press('enter');
   await s.waitFor(/Containers\(pod default\/nginx-7d9f\)\[1\][\s\S]* nginx .*running/);
   await execRoundTrip(s, /Containers\(pod default\/nginx-7d9f\)\[1\]/);
@@ -66,9 +62,7 @@ test('s on a CRI container of a pod does the same through containerd namespace k
 test('a stopped container says so instead of handing the terminal over', async () => {
   const s = start(['--view', 'containers']);
   await s.waitFor(/ batch-job .*stopped/);
-  await s.press('/');
-  await s.type('batch-job');
-  await s.press('enter');
+  await filterTo(s, 'batch-job');
   await s.press('s');
   await s.waitFor(/batch-job is not running/, 5_000);
   assert.equal(s.bufferType(), 'alternate');
@@ -79,9 +73,7 @@ test('a stopped container says so instead of handing the terminal over', async (
 test('logs of a CRI container follow new lines, and / search highlights and finds', async () => {
   const s = start(['--view', 'pods']);
   await s.waitFor(/coredns-5d78/);
-  await s.press('/');
-  await s.type('coredns');
-  await s.press('enter');
+  await filterTo(s, 'coredns');
   await s.press('enter');
   await s.waitFor(/Containers\(pod kube-system\/coredns-5d78\)\[1\]/);
   await s.press('l');
@@ -111,9 +103,7 @@ test('logs of a CRI container follow new lines, and / search highlights and find
 test('logs of a native container come from the file its undock/log-uri label names', async () => {
   const s = start(['--view', 'containers']);
   await s.waitFor(/ web .*running/);
-  await s.press('/');
-  await s.type('web');
-  await s.press('enter');
+  await filterTo(s, 'web');
   await s.press('l');
   await s.waitFor(/Logs web \[following\][\s\S]*web: line \d+/);
   await s.press('q');
@@ -123,10 +113,7 @@ test('logs of a native container come from the file its undock/log-uri label nam
 test(':exec runs another command with the terminal, and comes back with its exit code', async () => {
   const s = start(['--view', 'containers']);
   await s.waitFor(/ worker .*running/);
-  await s.press('/');
-  await s.type('worker');
-  await s.press('enter');
-  await s.waitFor(/Containers\(default\)\[1\/\d+\]/);
+  await filterTo(s, 'worker');
   await s.press(':');
   await s.type("exec sh -c 'echo exec-$((40+2)); exit 3'");
   await s.press('enter');
@@ -140,9 +127,7 @@ test(':exec runs another command with the terminal, and comes back with its exit
 test('ctrl-s saves the log view to a file', async () => {
   const s = start(['--view', 'containers']);
   await s.waitFor(/ web .*running/);
-  await s.press('/');
-  await s.type('web');
-  await s.press('enter');
+  await filterTo(s, 'web');
   await s.press('l');
   await s.waitFor(/Logs web \[following\][\s\S]*web: line \d+/);
   await s.press('\x13');

@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto';
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import {after, test} from 'node:test';
-import {detailBody, escapeRe, filterTo, readDetail} from '../helpers/screen.js';
+import {escapeRe, filterTo, readDetail} from '../helpers/screen.js';
 import {PtySession} from '../helpers/pty.js';
 import {ctr, ctrImages} from '../helpers/ctr.js';
 import {sandboxCri} from '../helpers/cri-pod.js';

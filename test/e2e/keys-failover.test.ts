@@ -1,37 +1,24 @@
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {after, before, test} from 'node:test';
 import {Etcd3} from 'etcd3';
-import {PtySession, repoRoot} from '../helpers/pty.js';
-import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {PtySession} from '../helpers/pty.js';
+import {etcdctlAt} from '../helpers/etcd.js';
+import {sideSandbox} from '../helpers/side-sandbox.js';
 
 // A three-member etcd of its own: its leader is killed while undock watches the tree.
-const env = sandboxEnv();
-const clusterSandbox = `${env.sandbox}-kf`;
+const sandbox = sideSandbox('kf');
 let endpoints: string[] = [];
 let session: PtySession | undefined;
-
-function sandbox(...args: string[]): string {
-  return execFileSync('bash', ['scripts/sandbox.sh', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: {...process.env, UNDOCK_SANDBOX: clusterSandbox},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function etcdctl(...args: string[]): string {
-  return execFileSync('etcdctl', args, {encoding: 'utf8', env: {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoints.join(',')}});
-}
+const etcdctl = (...args: string[]) => etcdctlAt(endpoints, ...args);
 
 before(() => {
-  sandbox('up', '--etcd-only', '--etcd-members', '3');
-  endpoints = /^export ETCDCTL_ENDPOINTS=(.*)$/m.exec(sandbox('env'))![1]!.split(',');
+  sandbox.run('up', '--etcd-only', '--etcd-members', '3');
+  endpoints = sandbox.endpoints();
 });
 
 after(() => {
   session?.kill();
-  sandbox('down', '--purge');
+  sandbox.down();
 });
 
 /** Writes key i once, retrying through the election (a failed put may still have landed: create-only). */
@@ -55,7 +42,7 @@ test('killing the leader while the tree watches loses no key written after the k
   const leader = status.findIndex((r) => r[4] === 'true');
   assert.ok(leader >= 0, 'a leader');
   // The member that serves the watch may be the one killed: the tree must resume where it was.
-  sandbox('etcd-kill', String(leader));
+  sandbox.run('etcd-kill', String(leader));
   const live = endpoints.filter((_, i) => i !== leader);
   const writer = new Etcd3({hosts: live});
   try {
@@ -70,5 +57,5 @@ test('killing the leader while the tree watches loses no key written after the k
   await s.waitFor(/▾ \/\s+300 keys[\s\S]*▸ failover\/\s+300 keys/);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
-  sandbox('etcd-start', String(leader));
+  sandbox.run('etcd-start', String(leader));
 });

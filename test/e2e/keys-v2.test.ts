@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {after, before, test} from 'node:test';
-import {PtySession, repoRoot} from '../helpers/pty.js';
+import {PtySession} from '../helpers/pty.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {sideSandbox} from '../helpers/side-sandbox.js';
 
 // The test sandbox's etcd runs without --enable-v2; an etcd of its own serves the v2 API.
 const env = sandboxEnv();
-const v2Sandbox = `${env.sandbox}-v2`;
+const sandbox = sideSandbox('v2');
 let endpoint = '';
 const sessions: PtySession[] = [];
-
-function sandbox(...args: string[]): string {
-  return execFileSync('bash', ['scripts/sandbox.sh', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: {...process.env, UNDOCK_SANDBOX: v2Sandbox},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
 
 function start(etcd: string): PtySession {
   const s = new PtySession({args: ['--view', 'images', '--etcd-endpoints', etcd]});
@@ -33,8 +24,8 @@ async function openKeys2(s: PtySession): Promise<void> {
 }
 
 before(async () => {
-  sandbox('up', '--etcd-only', '--etcd-v2');
-  endpoint = /^export ETCDCTL_ENDPOINTS=(.*)$/m.exec(sandbox('env'))![1]!.split(',')[0]!;
+  sandbox.run('up', '--etcd-only', '--etcd-v2');
+  endpoint = sandbox.endpoints()[0]!;
   // What etcdctl set (v2) would write: PUT /v2/keys/<key>.
   for (const [key, value] of [['legacy/app/config', '{"mode":"v2"}'], ['legacy/flag', 'on']]) {
     const res = await fetch(`${endpoint}/v2/keys/${key}`, {method: 'PUT', body: new URLSearchParams({value})});
@@ -44,7 +35,7 @@ before(async () => {
 
 after(() => {
   sessions.forEach((s) => s.kill());
-  sandbox('down', '--purge');
+  sandbox.down();
 });
 
 test(':keys2 browses the v2 keyspace read-only in the same tree', async () => {

@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {detailBody, escapeRe, filterTo, readDetail} from '../helpers/screen.js';
+import {escapeRe, filterTo, readDetail} from '../helpers/screen.js';
 import {PtySession} from '../helpers/pty.js';
 import {ctr} from '../helpers/ctr.js';
 import {createTestPod, removeTestPod, sandboxCri, stopTestPod, type TestPod} from '../helpers/cri-pod.js';

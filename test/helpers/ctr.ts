@@ -24,6 +24,19 @@ export function ctrImages(namespace: string): Array<Record<string, string>> {
 }
 
 /**
+ * A containerd namespace of a test's own with the sandbox's busybox image imported. Returns the
+ * cgroup parent this sandbox runs containers under (the seeded web container tells).
+ */
+export function makeTestNamespace(ns: string, image: string, snapshotter: string): string {
+  const {sandbox} = sandboxEnv();
+  const web = JSON.parse(ctr('default', 'containers', 'info', 'web')) as {Spec: {linux: {cgroupsPath: string}}};
+  const tarball = path.join(sandbox, 'images', 'busybox.tar');
+  if (!fs.existsSync(tarball)) ctr('default', 'images', 'export', tarball, image);
+  ctr(ns, 'images', 'import', '--snapshotter', snapshotter, tarball);
+  return path.dirname(path.dirname(web.Spec.linux.cgroupsPath));
+}
+
+/**
  * Removes a containerd namespace a test made, with everything in it: tasks, containers, the image
  * it imported, and what runc and the cgroup tree keep per namespace in this sandbox.
  */

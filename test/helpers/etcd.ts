@@ -3,14 +3,22 @@ import {Etcd3} from 'etcd3';
 import type {PtySession} from './pty.js';
 import {sandboxEnv} from './sandbox-env.js';
 
-/** The environment etcdctl needs for the sandbox (an outer `eval` of another sandbox must not leak in). */
-export function etcdctlEnv(): NodeJS.ProcessEnv {
-  return {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: sandboxEnv().etcdEndpoints};
+/**
+ * The environment etcdctl needs for the given endpoints (the sandbox's by default). etcdctl 3.4
+ * refuses a flag that a variable also sets, so endpoints always go in the variable.
+ */
+export function etcdctlEnv(endpoints = sandboxEnv().etcdEndpoints): NodeJS.ProcessEnv {
+  return {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoints};
 }
 
 /** Runs the real `etcdctl` against the sandbox: what etcd holds, told by etcd's own CLI. */
 export function etcdctl(...args: string[]): string {
   return execFileSync('etcdctl', args, {encoding: 'utf8', env: etcdctlEnv()});
+}
+
+/** Runs the real `etcdctl` against other endpoints (a test's own etcd). */
+export function etcdctlAt(endpoints: string | string[], ...args: string[]): string {
+  return execFileSync('etcdctl', args, {encoding: 'utf8', env: etcdctlEnv([endpoints].flat().join(','))});
 }
 
 /** Every key starting with prefix, as `etcdctl get --prefix --keys-only` lists them (non-empty lines). */

@@ -20,7 +20,7 @@ import {
   waitTask,
 } from '../../source/data/containerd/tasks.js';
 import {UndockError} from '../../source/data/errors.js';
-import {ctr, removeTestNamespace} from '../helpers/ctr.js';
+import {ctr, makeTestNamespace, removeTestNamespace} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
 const env = sandboxEnv();
@@ -100,12 +100,7 @@ function ctrRun(id: string, command: string[], opts: {nullIo?: boolean} = {}): v
 }
 
 before(() => {
-  // The seeded web container tells where this sandbox keeps its cgroups.
-  const web = JSON.parse(ctr('default', 'containers', 'info', 'web')) as {Spec: {linux: {cgroupsPath: string}}};
-  cgroupParent = path.dirname(path.dirname(web.Spec.linux.cgroupsPath));
-  const tarball = path.join(env.sandbox, 'images', 'busybox.tar');
-  if (!fs.existsSync(tarball)) ctr('default', 'images', 'export', tarball, busybox);
-  ctr(ns, 'images', 'import', '--snapshotter', snapshotter, tarball);
+  cgroupParent = makeTestNamespace(ns, busybox, snapshotter);
 });
 
 after(async () => {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {buildConfig} from '../../source/config.js';
 import {createDataContext} from '../../source/context.js';
 import {eventContainerId, subscribeEvents, type ContainerdEvent, type EventSubscription} from '../../source/data/containerd/events.js';
 import {UndockError} from '../../source/data/errors.js';
-import {ctr, removeTestNamespace} from '../helpers/ctr.js';
+import {ctr, makeTestNamespace, removeTestNamespace} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
 const env = sandboxEnv();
@@ -99,11 +98,7 @@ function ctrRun(id: string, command: string[]): void {
 const subs: EventSubscription[] = [];
 
 before(() => {
-  const web = JSON.parse(ctr('default', 'containers', 'info', 'web')) as {Spec: {linux: {cgroupsPath: string}}};
-  cgroupParent = path.dirname(path.dirname(web.Spec.linux.cgroupsPath));
-  const tarball = path.join(env.sandbox, 'images', 'busybox.tar');
-  if (!fs.existsSync(tarball)) ctr('default', 'images', 'export', tarball, busybox);
-  ctr(ns, 'images', 'import', '--snapshotter', snapshotter, tarball);
+  cgroupParent = makeTestNamespace(ns, busybox, snapshotter);
 });
 
 after(() => {

@@ -1,35 +1,26 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {UndockError} from '../../source/data/errors.js';
 import {EtcdClient} from '../../source/data/etcd/client.js';
 import {clusterInfo, endpointStatus, memberList, type ClusterInfo} from '../../source/data/etcd/cluster.js';
 import {countPrefix, rangeKeys} from '../../source/data/etcd/keys.js';
 import {v2Available, v2List, type V2Node} from '../../source/data/etcd/v2.js';
 import {watchPrefix, type WatchEvent} from '../../source/data/etcd/watch.js';
-import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {etcdctlEnv} from '../helpers/etcd.js';
+import {sideSandbox} from '../helpers/side-sandbox.js';
 
 // A 3-member etcd of its own (v2 API on), next to the test run's sandbox, so that killing members
 // never disturbs the other tests.
-const env = sandboxEnv();
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clusterSandbox = `${env.sandbox}-e3`;
 const prefix = `/undock-test-${process.pid}/cluster/`;
 let endpoints: string[] = [];
 const clients: EtcdClient[] = [];
 
-function sandbox(...args: string[]): string {
-  return execFileSync('bash', [path.join(repo, 'scripts/sandbox.sh'), ...args], {
-    encoding: 'utf8',
-    env: {...process.env, UNDOCK_SANDBOX: clusterSandbox},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
+const cluster = sideSandbox('e3');
+const sandbox = cluster.run;
 
 function etcdctl(args: string[], extraEnv: Record<string, string> = {}): string {
-  return execFileSync('etcdctl', args, {encoding: 'utf8', env: {...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoints.join(','), ...extraEnv}});
+  return execFileSync('etcdctl', args, {encoding: 'utf8', env: {...etcdctlEnv(endpoints.join(',')), ...extraEnv}});
 }
 
 function newClient(): EtcdClient {
@@ -53,16 +44,13 @@ async function until<T>(what: string, check: () => T | undefined | false | Promi
 
 before(() => {
   sandbox('up', '--etcd-only', '--etcd-members', '3', '--etcd-v2');
-  const exported = sandbox('env');
-  const line = /^export ETCDCTL_ENDPOINTS=(.*)$/m.exec(exported);
-  assert.ok(line, 'the cluster sandbox exports its endpoints');
-  endpoints = line[1].split(',');
+  endpoints = cluster.endpoints();
   assert.equal(endpoints.length, 3, 'ETCDCTL_ENDPOINTS lists the three members');
 });
 
 after(() => {
   for (const c of clients) c.close();
-  sandbox('down', '--purge');
+  cluster.down();
 });
 
 test('memberList and clusterInfo: three members, one leader, all healthy, as etcdctl reports', async () => {

@@ -124,23 +124,43 @@ async function readJson<T>(c: ContainerdClient, ns: string, digest: string, what
   }
 }
 
-/** Walks index (host platform) -> manifest -> config blob and returns what a container needs to run. */
-export async function readImageConfig(c: ContainerdClient, ns: string, imageRef: string): Promise<ImageConfig> {
-  const image = await findImage(c, ns, imageRef);
+/** An image's documents in the content store: its index (if any), the chosen manifest and its config. */
+export interface ImageDocuments {
+  image: ImageRecord;
+  index?: ManifestOrIndex & Record<string, unknown>;
+  manifestDigest: string;
+  manifest: ManifestOrIndex & {layers?: Descriptor[]} & Record<string, unknown>;
+  config: ConfigBlob & Record<string, unknown>;
+}
+
+/**
+ * Walks index -> manifest -> config blob. `platform` picks the manifest of an index: the host's
+ * (to run it; no such manifest is an error), or the host's else the first (to show it).
+ */
+export async function readImageDocuments(c: ContainerdClient, ns: string, image: ImageRecord, platform: 'host' | 'host-or-first'): Promise<ImageDocuments> {
   let manifestDigest = image.target.digest;
-  let manifest = await readJson<ManifestOrIndex>(c, ns, manifestDigest, 'manifest', image.name);
+  let manifest = await readJson<ImageDocuments['manifest']>(c, ns, manifestDigest, 'manifest', image.name);
+  let index: ImageDocuments['index'];
   if (INDEX_TYPES.has(image.target.mediaType) || manifest.manifests) {
+    index = manifest;
     const entries = manifest.manifests ?? [];
-    const chosen = entries.find((m) => platformString(m.platform) === hostPlatform);
+    const chosen = entries.find((m) => platformString(m.platform) === hostPlatform) ?? (platform === 'host-or-first' ? entries[0] : undefined);
     if (!chosen) {
       const have = entries.map((m) => platformString(m.platform)).filter(Boolean).join(', ') || 'none';
       throw new UndockError('invalid', `image ${image.name} has no ${hostPlatform} manifest (it has: ${have})`);
     }
     manifestDigest = chosen.digest;
-    manifest = await readJson<ManifestOrIndex>(c, ns, manifestDigest, 'manifest', image.name);
+    manifest = await readJson<ImageDocuments['manifest']>(c, ns, manifestDigest, 'manifest', image.name);
   }
   if (!manifest.config?.digest) throw new UndockError('invalid', `the manifest ${manifestDigest} of image ${image.name} names no config`);
-  const blob = await readJson<ConfigBlob>(c, ns, manifest.config.digest, 'config', image.name);
+  const config = await readJson<ImageDocuments['config']>(c, ns, manifest.config.digest, 'config', image.name);
+  return {image, index, manifestDigest, manifest, config};
+}
+
+/** What a container needs to run from an image: its run config, layers and the snapshot to start from. */
+export async function readImageConfig(c: ContainerdClient, ns: string, imageRef: string): Promise<ImageConfig> {
+  const image = await findImage(c, ns, imageRef);
+  const {manifestDigest, config: blob} = await readImageDocuments(c, ns, image, 'host');
   const diffIds = blob.rootfs?.diff_ids ?? [];
   const config = blob.config ?? {};
   return {

@@ -1,6 +1,6 @@
 import {deleteContainer, getContainer} from '../../data/containerd/containers.js';
 import {getTask, killTask, pauseTask, resumeTask, startTask, stopTask} from '../../data/containerd/tasks.js';
-import {confirm} from '../confirm.js';
+import {confirm, describeAction} from '../confirm.js';
 import type {Action, ActionResult} from '../types.js';
 import type {ContainerRow} from './source.js';
 import {logsAction, shellAction, type ContainerTarget} from './exec-and-logs.js';
@@ -39,20 +39,13 @@ export const containerActions: Action<ContainerRow>[] = [
     hint: true,
     run: (r): ActionResult => ({kind: 'push', resource: 'processes', params: {namespace: r.namespace, id: r.id, name: r.name}, crumb: `${r.name}`}),
   },
-  {
-    id: 'describe',
-    keys: ['d'],
-    label: 'describe',
-    hint: true,
-    run: (r, {ctx}): ActionResult => ({
-      kind: 'describe',
-      title: `${r.namespace}/${r.name}`,
-      load: async () => {
-        const [container, task] = await Promise.all([getContainer(ctx.containerd, r.namespace, r.id), getTask(ctx.containerd, r.namespace, r.id)]);
-        return {task: task ?? null, container};
-      },
-    }),
-  },
+  describeAction(
+    (r) => `${r.namespace}/${r.name}`,
+    async (r, {ctx}) => {
+      const [container, task] = await Promise.all([getContainer(ctx.containerd, r.namespace, r.id), getTask(ctx.containerd, r.namespace, r.id)]);
+      return {task: task ?? null, container};
+    },
+  ),
   logsAction(target),
   shellAction(target),
   {

@@ -1,4 +1,5 @@
 import type {ContainerdEvent} from '../../data/containerd/events.js';
+import {describeAction} from '../confirm.js';
 import type {ResourceDef} from '../types.js';
 
 export interface EventRow {
@@ -6,7 +7,6 @@ export interface EventRow {
   time?: Date;
   namespace: string;
   topic: string;
-  detail: string;
   payload: unknown;
 }
 
@@ -48,15 +48,13 @@ export const events: ResourceDef<EventRow> = {
   rowKey: (r) => String(r.seq),
   load: async (ctx) => {
     const recent = (ctx.memo.get(EVENTS_MEMO) as (() => Array<ContainerdEvent & {seq: number}>) | undefined)?.() ?? [];
-    return recent.map((e) => ({seq: e.seq, time: e.timestamp, namespace: e.namespace, topic: e.topic, detail: '', payload: e.payload}));
+    return recent.map((e) => ({seq: e.seq, time: e.timestamp, namespace: e.namespace, topic: e.topic, payload: e.payload}));
   },
   actions: [
-    {
-      id: 'describe',
-      keys: ['d', 'enter'],
-      label: 'describe',
-      hint: true,
-      run: (r) => ({kind: 'describe', title: `event ${r.topic}`, load: async () => ({time: r.time, namespace: r.namespace, topic: r.topic, payload: r.payload})}),
-    },
+    describeAction(
+      (r) => `event ${r.topic}`,
+      async (r) => ({time: r.time, namespace: r.namespace, topic: r.topic, payload: r.payload}),
+      ['d', 'enter'],
+    ),
   ],
 };

@@ -1,9 +1,10 @@
 import {listContainers} from '../../data/containerd/containers.js';
 import {runContainer} from '../../data/containerd/run.js';
+import {readImageDocuments} from '../../data/containerd/image-config.js';
 import {pullImage, type PullProgress} from '../../data/cri/pull.js';
 import {UndockError} from '../../data/errors.js';
 import {containerName} from '../containers/source.js';
-import {confirm} from '../confirm.js';
+import {confirm, describeAction} from '../confirm.js';
 import {formatBytes} from '../format.js';
 import {splitCommand} from '../words.js';
 import type {Action, ActionResult, DataContext} from '../types.js';
@@ -28,30 +29,14 @@ function progressLine(ref: string, p: PullProgress): string {
 }
 
 export const imageActions: Action<ImageRow>[] = [
-  {
-    id: 'describe',
-    keys: ['d'],
-    label: 'describe',
-    hint: true,
-    run: (r, {ctx, scope}): ActionResult => ({
-      kind: 'describe',
-      title: `image ${r.ref}`,
-      load: async () => {
-        const read = async (digest: string) => JSON.parse((await ctx.containerd.readBlob(scope.namespace, digest)).toString('utf8')) as Record<string, unknown>;
-        const image = await ctx.containerd.getImage(scope.namespace, r.ref);
-        const root = await read(image.target.digest);
-        let manifest = root;
-        const manifests = root.manifests as Array<{digest: string; platform?: {os?: string; architecture?: string}}> | undefined;
-        if (manifests) {
-          const chosen = manifests.find((m) => `${m.platform?.os}/${m.platform?.architecture}` === r.platforms[0]) ?? manifests[0];
-          manifest = chosen ? await read(chosen.digest) : {};
-        }
-        const configDesc = manifest.config as {digest: string} | undefined;
-        const config = configDesc ? await read(configDesc.digest).catch(() => undefined) : undefined;
-        return {image, size: r.size, index: manifests ? root : undefined, manifest, config};
-      },
-    }),
-  },
+  describeAction(
+    (r) => `image ${r.ref}`,
+    async (r, {ctx, scope}) => {
+      const image = await ctx.containerd.getImage(scope.namespace, r.ref);
+      const {index, manifest, config} = await readImageDocuments(ctx.containerd, scope.namespace, image, 'host-or-first');
+      return {image, size: r.size, index, manifest, config};
+    },
+  ),
   {
     id: 'run',
     keys: ['r'],

@@ -1,4 +1,4 @@
-import {confirm} from '../confirm.js';
+import {confirm, describeAction} from '../confirm.js';
 import type {ResourceDef} from '../types.js';
 import {UndockError} from '../../data/errors.js';
 import type {EtcdClient} from '../../data/etcd/client.js';
@@ -83,20 +83,13 @@ export const leases: ResourceDef<LeaseRow> = {
   rowKey: (r) => r.id,
   load: (ctx) => loadLeases(ctx.etcd),
   actions: [
-    {
-      id: 'describe',
-      keys: ['d'],
-      label: 'describe',
-      hint: true,
-      run: (r, {ctx}) => ({
-        kind: 'describe',
-        title: `lease ${r.id}`,
-        load: async () => {
-          const l = await currentLease(ctx.etcd, r.id);
-          return {id: l.id, decimalId: BigInt(`0x${l.id}`).toString(), grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keyCount: l.keys.length, keys: l.keys};
-        },
-      }),
-    },
+    describeAction(
+      (r) => `lease ${r.id}`,
+      async (r, {ctx}) => {
+        const l = await currentLease(ctx.etcd, r.id);
+        return {id: l.id, decimalId: BigInt(`0x${l.id}`).toString(), grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keyCount: l.keys.length, keys: l.keys};
+      },
+    ),
     {
       id: 'revoke',
       keys: ['ctrl+d'],

@@ -1,4 +1,5 @@
 import {formatBytes} from '../format.js';
+import {describeAction} from '../confirm.js';
 import type {ResourceDef} from '../types.js';
 import {UndockError} from '../../data/errors.js';
 import {clusterInfo, type ClusterMember} from '../../data/etcd/cluster.js';
@@ -47,25 +48,18 @@ export const members: ResourceDef<MemberRow> = {
   rowKey: (r) => r.id,
   load: async (ctx) => (await clusterInfo(ctx.etcd)).members,
   actions: [
-    {
-      id: 'describe',
-      keys: ['d'],
-      label: 'describe',
-      hint: true,
-      run: (r, {ctx}) => ({
-        kind: 'describe',
-        title: `member ${r.name || r.id}`,
-        load: async () => {
-          // asked again now, so status and health are not one relist old
-          const m = (await clusterInfo(ctx.etcd)).members.find((x) => x.id === r.id);
-          if (!m) throw new UndockError('not-found', `member ${r.name || r.id} is no longer in the cluster`);
-          return {
-            member: {id: m.id, name: m.name, leader: m.isLeader, learner: m.isLearner, peerUrls: m.peerUrls, clientUrls: m.clientUrls},
-            health: m.healthy ? 'ok' : (m.error ?? healthText(m)),
-            status: m.status ?? 'not available',
-          };
-        },
-      }),
-    },
+    describeAction(
+      (r) => `member ${r.name || r.id}`,
+      async (r, {ctx}) => {
+        // asked again now, so status and health are not one relist old
+        const m = (await clusterInfo(ctx.etcd)).members.find((x) => x.id === r.id);
+        if (!m) throw new UndockError('not-found', `member ${r.name || r.id} is no longer in the cluster`);
+        return {
+          member: {id: m.id, name: m.name, leader: m.isLeader, learner: m.isLearner, peerUrls: m.peerUrls, clientUrls: m.clientUrls},
+          health: m.healthy ? 'ok' : (m.error ?? healthText(m)),
+          status: m.status ?? 'not available',
+        };
+      },
+    ),
   ],
 };

@@ -1,5 +1,5 @@
 import type {CriContainerRecord} from '../../data/cri/client.js';
-import {confirm} from '../confirm.js';
+import {confirm, describeAction} from '../confirm.js';
 import {formatAge, shortDigest} from '../format.js';
 import {restarts} from '../pods/source.js';
 import type {ResourceDef} from '../types.js';
@@ -35,16 +35,13 @@ export const podContainers: ResourceDef<CriContainerRecord> = {
   actions: [
     logsAction(target),
     shellAction(target),
-    {
-      id: 'describe',
-      keys: ['d'],
-      label: 'describe',
-      hint: true,
-      run: (r, {ctx}) => ({kind: 'describe', title: `container ${r.name}`, load: async () => {
+    describeAction(
+      (r) => `container ${r.name}`,
+      async (r, {ctx}) => {
         const {status, info} = await ctx.cri.containerStatus(r.id, true);
         return {status, info};
-      }}),
-    },
+      },
+    ),
     {
       id: 'stop',
       keys: ['x'],

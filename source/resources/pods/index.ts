@@ -1,4 +1,4 @@
-import {confirm} from '../confirm.js';
+import {confirm, describeAction} from '../confirm.js';
 import {formatAge, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
 import {loadPods, type PodRow} from './source.js';
@@ -32,16 +32,13 @@ export const pods: ResourceDef<PodRow> = {
       hint: true,
       run: (r) => ({kind: 'push', resource: 'pod-containers', params: {podId: r.id, pod: `${r.namespace}/${r.name}`}, crumb: r.name}),
     },
-    {
-      id: 'describe',
-      keys: ['d'],
-      label: 'describe',
-      hint: true,
-      run: (r, {ctx}) => ({kind: 'describe', title: `pod ${r.namespace}/${r.name}`, load: async () => {
+    describeAction(
+      (r) => `pod ${r.namespace}/${r.name}`,
+      async (r, {ctx}) => {
         const {pod, info} = await ctx.cri.podSandboxStatus(r.id, true);
         return {pod, info};
-      }}),
-    },
+      },
+    ),
     {
       id: 'stop',
       keys: ['x'],

@@ -100,3 +100,15 @@ test(':ns NAME switches the namespace shown in the header and title', async () =
     done();
   }
 });
+
+test(':exec outside a container table says where it works, and the app keeps running', async () => {
+  const {ui, done} = setup({view: 'keys'});
+  try {
+    await until(ui.lastFrame, (s) => s.includes('etcd keys'));
+    ui.stdin.write(':exec ls\r');
+    const frame = await until(ui.lastFrame, (s) => s.includes(':exec works on a container row'));
+    assert.match(frame, /etcd keys/);
+  } finally {
+    done();
+  }
+});
