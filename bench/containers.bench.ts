@@ -87,11 +87,18 @@ function selectedInFrame(frame: string | undefined): string | undefined {
 
 /** Keypress to frame through the real <App> rendered by ink-testing-library, in this process. */
 async function inkKeypresses(): Promise<{samples: number[]; loadMs: number}> {
-  const [{render}, React, {App}] = await Promise.all([import('ink-testing-library'), import('react'), import('../source/ui/app.js')]);
+  const [{render}, React, {App}, {registry}, {dispatchKey}] = await Promise.all([
+    import('ink-testing-library'),
+    import('react'),
+    import('../source/app/app.js'),
+    import('../source/views/registry.js'),
+    import('../source/keys/router.js'),
+  ]);
   const appCtx = createDataContext(config);
-  const app = new AppController(appCtx);
+  const app = new AppController(appCtx, registry);
   const started = performance.now();
-  const ui = render(React.createElement(App, {app, version: 'bench'}));
+  app.start();
+  const ui = render(React.createElement(App, {app, version: 'bench', findView: registry.find}));
   // Every frame Ink writes passes here: a waiter learns the moment the frame it waits for is out.
   let waiter: {test: (frame: string) => boolean; resolve: (at: number) => void} | undefined;
   const write = ui.stdout.write;
@@ -133,13 +140,15 @@ async function inkKeypresses(): Promise<{samples: number[]; loadMs: number}> {
       const want = containerId(k);
       const shown = frameWhere((f) => !!selectedInFrame(f)?.includes(want), 5_000, `${want} selected`);
       const t0 = performance.now();
-      ui.stdin.write('j');
+      dispatchKey(app, {name: 'j', text: 'j'});
       samples.push((await shown) - t0);
     }
-    if (app.currentTable().selected !== INK_PRESSES) throw new Error(`ink: selection is ${app.currentTable().selected} after ${INK_PRESSES} presses`);
+    const selected = (app.currentFrame().state as {selected: number}).selected;
+    if (selected !== INK_PRESSES) throw new Error(`ink: selection is ${selected} after ${INK_PRESSES} presses`);
     return {samples, loadMs: loaded - started};
   } finally {
     ui.unmount();
+    app.close();
     appCtx.close();
   }
 }

@@ -7,11 +7,15 @@ import meow from 'meow';
 import {buildConfig, ConfigError, DEFAULT_ADDRESS} from './config.js';
 import {createDataContext} from './context.js';
 import {errorLine} from './data/errors.js';
-import {viewNames} from './resources/registry.js';
+import {PassThrough} from 'node:stream';
 import {AppController} from './store/app-store.js';
-import {enterFullScreen, installExitGuards, leaveFullScreen} from './terminal/screen.js';
+import {enterFullScreen, installExitGuards, leaveFullScreen, setInputRestorer} from './terminal/screen.js';
 import {setTerminalOwner} from './terminal/handoff.js';
-import {App} from './ui/app.js';
+import {TerminalInput, textDecoder} from './terminal/input.js';
+import {App} from './app/app.js';
+import {dispatchKey} from './keys/router.js';
+import {parseKeys} from './keys/parse.js';
+import {registry, viewFlagNames} from './views/registry.js';
 import {versionReport} from './version-command.js';
 
 const cli = meow(
@@ -30,7 +34,7 @@ const cli = meow(
     --key <file>                etcd client key (env ETCDCTL_KEY)
     --user <name[:password]>    etcd user (env ETCDCTL_USER); the password is asked for when not given
     --readonly                  refuse every change to containerd and etcd
-    --view <name>               first pane: ${viewNames.join(', ')} (default images)
+    --view <name>               first view: ${viewFlagNames.ids.join(', ')} or an alias (default images)
     --refresh <seconds>         relist period (default 2)
     --shell <command>           what s runs in a container (env UNDOCK_SHELL; default bash, else sh)
     --log-tail <n>              lines a log view starts with (default 200)
@@ -68,33 +72,29 @@ const cli = meow(
 );
 
 async function askPassword(prompt: string): Promise<string> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) fail(`${prompt.trim()} needs a terminal; give it as --user name:password or ETCDCTL_USER`);
+  if (!process.stdin.isTTY) fail(`${prompt.trim()} needs a terminal; give it as --user name:password or ETCDCTL_USER`);
   process.stderr.write(prompt);
-  stdin.setRawMode(true);
-  // Read on 'readable' (not 'data' or async iteration): stdin must stay usable for Ink afterwards.
+  // The same reader as the UI's, let go of afterwards: nothing keeps reading the terminal behind undock's back.
+  const input = new TerminalInput();
+  const decode = textDecoder();
   const password = await new Promise<string>((resolve) => {
     let typed = '';
-    const onReadable = () => {
-      let chunk: Buffer | string | null;
-      while ((chunk = stdin.read()) !== null) {
-        for (const ch of chunk.toString()) {
-          if (ch === '\x03') {
-            process.stderr.write('\n');
-            process.exit(130);
-          }
-          if (ch === '\r' || ch === '\n') {
-            stdin.off('readable', onReadable);
-            resolve(typed);
-            return;
-          }
-          typed = ch === '\x7f' ? typed.slice(0, -1) : typed + ch;
+    input.acquire((data) => {
+      for (const ch of decode(data)) {
+        if (ch === '\x03') {
+          input.release();
+          process.stderr.write('\n');
+          process.exit(130);
         }
+        if (ch === '\r' || ch === '\n') {
+          resolve(typed);
+          return;
+        }
+        typed = ch === '\x7f' ? [...typed].slice(0, -1).join('') : typed + ch;
       }
-    };
-    stdin.on('readable', onReadable);
+    });
   });
-  stdin.setRawMode(false);
+  input.release();
   process.stderr.write('\n');
   return password;
 }
@@ -106,7 +106,7 @@ function fail(message: string, code = 2): never {
 
 let config;
 try {
-  config = buildConfig({...cli.flags, logKeep: cli.flags.logLines});
+  config = buildConfig({...cli.flags, logKeep: cli.flags.logLines}, process.env, viewFlagNames);
 } catch (err) {
   if (err instanceof ConfigError) fail(err.message);
   throw err;
@@ -144,19 +144,31 @@ process.on('unhandledRejection', (err) => {
 });
 
 const ctx = createDataContext(config, {etcdPassword});
-const app = new AppController(ctx);
+const app = new AppController(ctx, registry);
 const quit = new Promise<void>((resolve) => {
   app.onQuit = resolve;
 });
-const mount = () => render(<App app={app} version={cli.pkg.version ?? '0.0.0'} />, {exitOnCtrlC: false, patchConsole: true});
+// Ink gets a stdin that never speaks: the keys come from undock's own reader of the terminal.
+const inkStdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
+const mount = () => render(<App app={app} version={cli.pkg.version ?? '0.0.0'} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin});
+const input = new TerminalInput();
+const decode = textDecoder();
+const keys = (data: Buffer) => {
+  for (const key of parseKeys(decode(data))) dispatchKey(app, key);
+};
+setInputRestorer(() => input.release());
 enterFullScreen();
+input.acquire(keys);
+app.start();
 let instance = mount();
-// exec hands the terminal to a shell: the UI steps aside and comes back from its stores.
+// A handoff stops the drawing only: the stores keep filling (events keep recording) while a child has the terminal.
 setTerminalOwner({
   suspend: () => instance.unmount(),
   resume: () => {
     instance = mount();
   },
+  input,
+  keys,
 });
 await quit;
 instance.unmount();

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import {findResource, viewNames} from './resources/registry.js';
 
 export interface Config {
   address: string;
@@ -53,13 +52,24 @@ function positive(flag: string, n: number): number {
   return n;
 }
 
-/** Flags win over the standard environment variables, which win over defaults. */
-export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+/** The views `--view` may name (the view registry, given by the caller so config stays below it). */
+export interface ViewNames {
+  /** The view's id for a name or alias that `:` accepts, else undefined. */
+  resolve(name: string): string | undefined;
+  /** The ids, for the error message. */
+  ids: string[];
+}
+
+/**
+ * Flags win over the standard environment variables, which win over defaults. Without `views`
+ * (callers that only use the data layer) the view name is taken as given.
+ */
+export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env, views?: ViewNames): Readonly<Config> {
   const address = flags.address || env.CONTAINERD_ADDRESS || DEFAULT_ADDRESS;
   const viewName = flags.view ?? 'images';
-  const view = viewName === 'keys' ? {id: 'keys'} : findResource(viewName);
-  if (!view || !viewNames.includes(view.id)) {
-    throw new ConfigError(`--view must be one of: ${viewNames.join(', ')} (got "${viewName}")`);
+  const view = {id: views ? views.resolve(viewName) : viewName};
+  if (!view.id) {
+    throw new ConfigError(`--view must be one of: ${views?.ids.join(', ')} or an alias :help lists (got "${viewName}")`);
   }
   const refresh = flags.refresh ?? 2;
   if (!Number.isFinite(refresh) || refresh <= 0) {

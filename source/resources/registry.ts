@@ -16,6 +16,3 @@ export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();
   return resources.find((r) => r.id === n || r.aliases.includes(n));
 }
-
-/** What --view accepts: the top-level resources and the etcd key tree. */
-export const viewNames = [...resources.filter((r) => !r.nested).map((r) => r.id), 'keys'];

@@ -104,6 +104,8 @@ export interface Action<Row> extends Binding {
   run: (row: Row, env: ActionEnv) => Promise<ActionResult> | ActionResult;
   /** Needs no selected row (e.g. pull). */
   noRow?: boolean;
+  /** Why it cannot run on this row now (shown dimmed in the hints; said when pressed). */
+  disabledReason?: (row: Row) => string | undefined;
 }
 
 export interface ResourceDef<Row> {
@@ -116,6 +118,8 @@ export interface ResourceDef<Row> {
   namespaced: boolean;
   /** Reached only by drilling down (needs params), not from the command bar. */
   nested?: boolean;
+  /** A picker: `:id` opens it over the current view (esc goes back) instead of as a new root. */
+  opensOnTop?: boolean;
   /** Can list every namespace at once (`:co all`, `0`). */
   allNamespaces?: boolean;
   /** Reloads on containerd events (the relist timer is the safety net). */

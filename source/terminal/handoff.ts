@@ -1,4 +1,5 @@
 import {enterFullScreen, leaveFullScreen} from './screen.js';
+import type {TerminalInput} from './input.js';
 
 /** What the terminal is given while a child process owns it. */
 export interface TerminalIO {
@@ -11,10 +12,14 @@ export interface TerminalIO {
   onResize: (listener: (columns: number, rows: number) => void) => void;
 }
 
-/** The UI that normally owns the terminal: it can step aside and come back exactly as it was. */
+/** The UI that normally owns the terminal: it stops drawing and comes back exactly as it was. */
 export interface TerminalOwner {
+  /** Stops drawing (the data keeps flowing into the stores). */
   suspend(): void;
   resume(): void;
+  input: TerminalInput;
+  /** Where the UI's own keys go when it has the terminal. */
+  keys: (data: Buffer) => void;
 }
 
 let owner: TerminalOwner | undefined;
@@ -23,36 +28,29 @@ export function setTerminalOwner(o: TerminalOwner | undefined): void {
   owner = o;
 }
 
+/** Bytes typed for a child that arrive once undock has the terminal back are dropped for this long. */
+const DISCARD_MS = 80;
+
 /**
- * The only place that hands the terminal to a child (exec) and takes it back: the UI is unmounted,
- * the alternate screen left and stdin put in raw mode for the child; afterwards everything is
- * restored and the UI rendered again from its stores, so view, selection and filter are as they were.
+ * The only place that hands the terminal to a child and takes it back. The UI stops drawing and the
+ * alternate screen is left. An editor (passthrough) gets the terminal itself: undock's reader is
+ * closed, so no key of the editor's can reach undock. A shell through undock's exec gets the bytes
+ * forwarded. Afterwards the reader is opened again, raw mode re-applied, input typed for the child
+ * dropped, and the UI drawn from its stores, so view, selection and filter are as they were.
  */
 export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) => Promise<T>, opts: {passthrough?: boolean} = {}): Promise<T> {
-  const stdin = process.stdin;
   const stdout = process.stdout;
-  if (!owner || !stdin.isTTY) throw new Error('no terminal to hand over');
+  if (!owner || !stdout.isTTY) throw new Error('no terminal to hand over');
+  const {input} = owner;
   owner.suspend();
-  leaveFullScreen();
+  leaveFullScreen(stdout, {keepInput: true});
   stdout.write(`${banner}\r\n`);
   const resizeListeners: Array<(c: number, r: number) => void> = [];
   const onResize = () => resizeListeners.forEach((l) => l(stdout.columns, stdout.rows));
   stdout.on('resize', onResize);
-  // Read on 'readable', as Ink does: a 'data' listener would switch stdin to flowing mode, and a
-  // stream paused again after that delivers nothing to the next Ink instance.
   const inputListeners: Array<(d: Buffer) => void> = [];
-  const onReadable = () => {
-    let chunk: Buffer | string | null;
-    while ((chunk = stdin.read()) !== null) {
-      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      inputListeners.forEach((l) => l(data));
-    }
-  };
-  // passthrough: the child inherits the terminal and reads it itself (an editor).
-  if (!opts.passthrough) {
-    stdin.setRawMode(true);
-    stdin.on('readable', onReadable);
-  }
+  if (opts.passthrough) input.release();
+  else input.redirect((data) => inputListeners.forEach((l) => l(data)));
   try {
     return await run({
       onInput: (l) => inputListeners.push(l),
@@ -63,8 +61,7 @@ export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) 
     });
   } finally {
     stdout.off('resize', onResize);
-    stdin.off('readable', onReadable);
-    stdin.setRawMode(false);
+    input.acquire(owner.keys, {discardMs: DISCARD_MS});
     enterFullScreen();
     owner.resume();
   }

@@ -1,3 +1,5 @@
+import {runExitTasks} from './at-exit.js';
+
 /**
  * The terminal's full-screen state: undock draws on the alternate screen and must give the
  * user's screen back on every way out (quit, signal, crash).
@@ -6,6 +8,12 @@ const ENTER = '\x1b[?1049h\x1b[H';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
 let active = false;
+let restoreInput: () => void = () => {};
+
+/** How the terminal's input is given back (raw mode off) when the full screen is left for good. */
+export function setInputRestorer(fn: () => void): void {
+  restoreInput = fn;
+}
 
 export function enterFullScreen(out: NodeJS.WriteStream = process.stdout): void {
   if (active || !out.isTTY) return;
@@ -13,14 +21,11 @@ export function enterFullScreen(out: NodeJS.WriteStream = process.stdout): void 
   out.write(ENTER);
 }
 
-export function leaveFullScreen(out: NodeJS.WriteStream = process.stdout): void {
+/** Leaves the alternate screen; the input is given back too unless a handoff keeps reading it. */
+export function leaveFullScreen(out: NodeJS.WriteStream = process.stdout, opts: {keepInput?: boolean} = {}): void {
   if (!active) return;
   active = false;
-  try {
-    if (process.stdin.isTTY) process.stdin.setRawMode(false);
-  } catch {
-    // stdin may already be closed.
-  }
+  if (!opts.keepInput) restoreInput();
   out.write(LEAVE);
 }
 
@@ -30,7 +35,10 @@ export function leaveFullScreen(out: NodeJS.WriteStream = process.stdout): void 
  * take the UI down (the data layer reports what matters through the stores).
  */
 export function installExitGuards(onCrash: (err: unknown) => void): void {
-  process.on('exit', () => leaveFullScreen());
+  process.on('exit', () => {
+    runExitTasks();
+    leaveFullScreen();
+  });
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     process.on(sig, () => {
       leaveFullScreen();

@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {DialogState, FormState} from '../store/app-store.js';
+import type {DialogState, FormState} from '../store/app-state.js';
 
 /** A confirmation that names exactly what will change. Cancel has the focus first. */
 export function Dialog({dialog, width}: {dialog: DialogState; width: number}) {

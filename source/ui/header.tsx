@@ -6,7 +6,8 @@ import {socketPath} from '../data/grpc/connection.js';
 function sameSocket(a: string, b: string): boolean {
   return (socketPath(a) ?? a) === (socketPath(b) ?? b);
 }
-import type {AppController, ConnState} from '../store/app-store.js';
+import type {AppController} from '../store/app-store.js';
+import type {ConnState} from '../store/app-state.js';
 
 const selectConnections = (s: ReturnType<AppController['connections']['getState']>) => s;
 const selectNamespace = (s: ReturnType<AppController['ui']['getState']>) => s.namespace;

@@ -1,16 +1,15 @@
 import React from 'react';
 import {Text} from 'ink';
-import {completeCommand} from '../keys/dispatch.js';
-import type {UiState} from '../store/app-store.js';
+import type {UiState} from '../store/app-state.js';
 import {useStore, type Store} from '../store/store.js';
 
 const selectPrompt = (s: UiState) => ({mode: s.mode, input: s.input});
 
 /** The : command bar and the / filter prompt, with the command completion shown dimmed. */
-export function Prompt({ui}: {ui: Store<UiState>}) {
+export function Prompt({ui, complete}: {ui: Store<UiState>; complete: (input: string) => string | undefined}) {
   const {mode, input} = useStore(ui, selectPrompt);
   if (mode !== 'command' && mode !== 'filter') return null;
-  const completion = mode === 'command' ? completeCommand(input) : undefined;
+  const completion = mode === 'command' ? complete(input) : undefined;
   return (
     <Text>
       <Text color="yellow" bold>{mode === 'command' ? ':' : '/'}</Text>

@@ -1,6 +1,6 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {UiState} from '../store/app-store.js';
+import type {UiState} from '../store/app-state.js';
 import {useStore, type Store} from '../store/store.js';
 
 const selectBits = (s: UiState) => ({stack: s.stack, status: s.status, busy: s.busy});

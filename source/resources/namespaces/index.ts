@@ -8,6 +8,7 @@ export const namespaces: ResourceDef<Namespace> = {
   aliases: ['ns', 'namespace'],
   daemon: 'containerd',
   namespaced: false,
+  opensOnTop: true,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},
     {id: 'labels', header: 'LABELS', grow: true, cell: (r) => formatLabels(r.labels) || '-'},

@@ -1,11 +1,11 @@
-import type {EtcdClient} from '../data/etcd/client.js';
-import {getValue, leafValueSizes, rangeKeys, type KeyMeta} from '../data/etcd/keys.js';
-import {watchPrefix} from '../data/etcd/watch.js';
-import {v2List, type V2Node} from '../data/etcd/v2.js';
-import {errorLine} from '../data/errors.js';
-import {describeValue, type ValueDescription} from '../data/values/decode.js';
-import {KeyTree, fromLatin1, toLatin1, type KeyInfo} from '../resources/keys/tree-model.js';
-import {createStore, type Store} from './store.js';
+import type {EtcdClient} from '../../data/etcd/client.js';
+import {getValue, leafValueSizes, rangeKeys, type KeyMeta} from '../../data/etcd/keys.js';
+import {watchPrefix} from '../../data/etcd/watch.js';
+import {v2List, type V2Node} from '../../data/etcd/v2.js';
+import {errorLine} from '../../data/errors.js';
+import {describeValue, type ValueDescription} from '../../data/values/decode.js';
+import {KeyTree, fromLatin1, toLatin1, type KeyInfo} from './tree-model.js';
+import {createStore, type Store} from '../../store/store.js';
 
 export interface KeyTreeState {
   /** Bumped on every change of the tree: views re-read it. */
@@ -169,9 +169,12 @@ export class KeyTreeFeed {
         if (selected) this.showValue(selected, this.v2Values.get(selected), true);
       },
       (err) => !this.stopped && this.store.setState({loading: false, error: errorLine(err)}),
-    );
-    this.v2Timer = setTimeout(() => !this.stopped && this.loadV2(), this.refreshMs);
-    this.v2Timer.unref();
+    ).finally(() => {
+      // The next listing is armed when this one has ended: a slow server never gets them piled up.
+      if (this.stopped) return;
+      this.v2Timer = setTimeout(() => !this.stopped && this.loadV2(), this.refreshMs);
+      this.v2Timer.unref();
+    });
   }
 
   /** Coalesces a burst of watch events into one re-render. */

@@ -8,9 +8,10 @@ import {countPrefix, getValue} from '../../data/etcd/keys.js';
 import {createKey, deleteKey, deletePrefix, keyHistory, putIfUnchanged} from '../../data/etcd/edit.js';
 import {UndockError} from '../../data/errors.js';
 import {describeValue} from '../../data/values/decode.js';
-import {formatBytes} from '../format.js';
-import {confirm} from '../confirm.js';
-import type {ActionResult} from '../types.js';
+import {formatBytes} from '../../resources/format.js';
+import {confirm} from '../../resources/confirm.js';
+import {atExit} from '../../terminal/at-exit.js';
+import type {ActionResult} from '../../resources/types.js';
 import {displayKey, fromLatin1, type TreeRow} from './tree-model.js';
 
 /** A value as a person reads it in a describe view: decoded the way the preview shows it. */
@@ -121,16 +122,33 @@ export function editKey(client: EtcdClient, row: TreeRow): ActionResult {
       const kv = await getValue(client, fromLatin1(row.path));
       if (!kv) throw new UndockError('not-found', `${key} no longer exists`);
       if (!isUtf8(kv.value)) throw new UndockError('invalid', `${key} holds binary data (${formatBytes(kv.value.length)}): undock edits text values only`);
+      // A private copy: mkdtemp makes the folder 0700, the file is 0600, and it goes on every way out.
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-edit-'));
       const file = path.join(dir, path.basename(key).replace(/[^\w.-]/g, '_') || 'value');
-      fs.writeFileSync(file, kv.value, {mode: 0o600});
+      const removeCopy = () => fs.rmSync(dir, {recursive: true, force: true});
+      const forget = atExit(removeCopy);
+      try {
+        fs.writeFileSync(file, kv.value, {mode: 0o600});
+      } catch (e) {
+        forget();
+        removeCopy();
+        throw e;
+      }
       return async () => {
         try {
           const [cmd, ...args] = editorCommand();
           const code = await new Promise<number>((resolve, reject) => {
             const child = spawn(cmd!, [...args, file], {stdio: 'inherit'});
-            child.on('error', reject);
-            child.on('exit', (c) => resolve(c ?? 1));
+            // undock quitting or killed while the editor runs takes the editor with it.
+            const stopChild = atExit(() => child.kill('SIGTERM'));
+            child.on('error', (e) => {
+              stopChild();
+              reject(e);
+            });
+            child.on('exit', (c) => {
+              stopChild();
+              resolve(c ?? 1);
+            });
           }).catch((e: NodeJS.ErrnoException) => {
             throw new UndockError('not-found', `cannot start the editor ${cmd}: ${e.code ?? e.message}`, 'set EDITOR or VISUAL');
           });
@@ -152,7 +170,8 @@ export function editKey(client: EtcdClient, row: TreeRow): ActionResult {
             },
           );
         } finally {
-          fs.rmSync(dir, {recursive: true, force: true});
+          forget();
+          removeCopy();
         }
       };
     },

@@ -1,8 +1,14 @@
-import {followLog, type LogLine} from '../data/logs/follow.js';
-import {LineRing} from '../data/logs/ring.js';
-import {errorLine} from '../data/errors.js';
-import type {LogSourceSpec} from '../resources/types.js';
-import {createStore, type Store} from './store.js';
+import {followLog, type LogLine} from '../../data/logs/follow.js';
+import {LineRing} from '../../data/logs/ring.js';
+import {errorLine} from '../../data/errors.js';
+import type {LogSourceSpec} from '../../resources/types.js';
+import {createStore, type Store} from '../../store/store.js';
+
+/** A line as the view shows and saves it. */
+export function logText(line: LogLine, timestamps: boolean): string {
+  const ts = timestamps && line.time ? `${line.time.toISOString()} ` : '';
+  return ts + line.text;
+}
 
 export interface LogFeedState {
   /** The kept lines, oldest first (at most the ring's capacity). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {KeyTree, displayKey, fromLatin1, toLatin1} from '../../../source/resources/keys/tree-model.js';
-import {lineDiff} from '../../../source/resources/keys/actions.js';
+import {KeyTree, displayKey, fromLatin1, toLatin1} from '../../../../source/views/keys/tree-model.js';
+import {lineDiff} from '../../../../source/views/keys/actions.js';
 
 const info = (rev: number) => ({version: 1, createRevision: rev, modRevision: rev, lease: '0'});
 

@@ -1,24 +1,18 @@
 import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
-import type {AppController, TreeFrame} from '../store/app-store.js';
-import type {KeyTreeState, PreviewState} from '../store/key-tree-feed.js';
-import {useStore} from '../store/store.js';
-import {displayKey, type TreeRow} from '../resources/keys/tree-model.js';
-import {fit} from '../resources/rows.js';
-import {formatBytes} from '../resources/format.js';
-import {windowTop} from './table.js';
-import {valueLines} from './value-lines.js';
-import {TitleBar, type ViewProps} from './title-bar.js';
+import type {KeyTreeState, PreviewState} from './feed.js';
+import {useStore} from '../../store/store.js';
+import {displayKey, type TreeRow} from './tree-model.js';
+import {fit} from '../../resources/rows.js';
+import {formatBytes} from '../../resources/format.js';
+import {windowTop} from '../../keys/movement.js';
+import {valueLines} from '../../ui/value-lines.js';
+import {TitleBar} from '../../ui/title-bar.js';
+import type {ViewProps} from '../types.js';
+import {treeModel, type TreeState} from './model.js';
 
 const selectTree = (s: KeyTreeState) => s;
 const selectPreview = (s: PreviewState) => s;
-
-/** The rows the tree shows: the open folders' children, or, with a filter, every matching key. */
-export function treeRows(app: AppController, frame: TreeFrame): TreeRow[] {
-  const feed = app.treeFeed(frame.id);
-  if (!feed) return [];
-  return frame.filter ? feed.tree.search('', frame.filter) : feed.tree.flatten('', new Set(frame.expanded));
-}
 
 function rowCells(row: TreeRow, size: number | undefined, filtered: boolean): string[] {
   const marker = row.folder ? (row.expanded ? '▾ ' : '▸ ') : '  ';
@@ -35,23 +29,19 @@ const FIXED = [11, 5, 8, 8, 16];
 const NARROW = [0, 1, 2, 4];
 
 /** :keys: the etcd key tree, live, with the selected value decoded beside it. */
-export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<TreeFrame>) {
-  const feed = app.treeFeed(frame.id)!;
+export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
+  const model = treeModel(app, frame, {width, height})!;
+  const {feed, rows, selected} = model;
   const state = useStore(feed.store, selectTree);
   const preview = useStore(feed.preview, selectPreview);
-  // The tree's version changes with every load page and watch batch: rows are recomputed then only.
-  // Moving the selection makes a new frame object: rows depend only on what is open and the filter.
-  const rows = useMemo(() => treeRows(app, frame), [app, frame.id, frame.expanded, frame.filter, state.version]);
-  const bodyHeight = Math.max(1, height - 2);
-  metricsRef.current = {count: rows.length, pageSize: bodyHeight, rowAt: (i) => rows[i]};
-  const selected = Math.min(frame.selected, Math.max(0, rows.length - 1));
-  const top = windowTop(selected, frame.top, bodyHeight, rows.length);
+  const bodyHeight = model.pageSize;
+  const top = windowTop(selected, frame.state.top, bodyHeight, rows.length);
   const visible = rows.slice(top, top + bodyHeight);
   const current = rows[selected];
 
   useEffect(() => {
-    if (selected !== frame.selected || top !== frame.top) app.updateTree({selected, top});
-  }, [app, selected, top, frame.selected, frame.top]);
+    if (selected !== frame.state.selected || top !== frame.state.top) app.update(frame, {selected, top});
+  }, [app, frame, selected, top]);
   useEffect(() => {
     feed.select(current && !current.folder ? current.path : undefined);
   }, [feed, current?.path, current?.folder]);
@@ -67,8 +57,8 @@ export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<T
   const widthOf = (i: number) => (i === 0 ? nameWidth : FIXED[i - 1]!);
   const line = (cells: string[]) => ' ' + shown.map((i) => fit(cells[i]!, widthOf(i), i === 0 ? 'left' : 'right')).join(' ');
   const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
-  const api = frame.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
-  const title = ` etcd keys (${api})${frame.filter ? ` </${frame.filter}>` : ''} [${feed.tree.size}]${progress} `;
+  const api = frame.state.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
+  const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.tree.size}]${progress} `;
   const now = Date.now();
 
   return (
@@ -80,7 +70,7 @@ export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<T
           <Text bold wrap="truncate-end">{line(HEADERS)}</Text>
           {state.error && rows.length === 0 ? <Text color="red" wrap="wrap"> {state.error}</Text> : null}
           {!state.error && !state.loading && rows.length === 0 ? (
-            <Text dimColor> {frame.filter ? 'no key matches the filter' : 'no keys'}</Text>
+            <Text dimColor> {frame.state.filter ? 'no key matches the filter' : 'no keys'}</Text>
           ) : null}
           {visible.map((row, i) => {
             const isSel = top + i === selected;
@@ -88,7 +78,7 @@ export function KeyTreeView({app, frame, width, height, metricsRef}: ViewProps<T
             const fresh = changedAt !== undefined && now - changedAt < 1_500;
             return (
               <Text key={row.path} inverse={isSel} color={isSel ? 'cyan' : fresh ? 'yellow' : row.folder ? 'blue' : undefined} wrap="truncate-end">
-                {line(rowCells(row, feed.sizes.get(row.path), Boolean(frame.filter)))}
+                {line(rowCells(row, feed.sizes.get(row.path), Boolean(frame.state.filter)))}
               </Text>
             );
           })}

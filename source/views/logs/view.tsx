@@ -1,17 +1,12 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {LogLine} from '../data/logs/follow.js';
-import type {LogsFrame} from '../store/app-store.js';
-import {TitleBar, type ViewProps} from './title-bar.js';
-import type {LogFeedState} from '../store/log-feed.js';
-import {useStore} from '../store/store.js';
+import {TitleBar} from '../../ui/title-bar.js';
+import {useStore} from '../../store/store.js';
+import type {ViewProps} from '../types.js';
+import {logText, type LogFeed, type LogFeedState} from './feed.js';
+import type {LogsState} from './model.js';
 
 const selectFeed = (s: LogFeedState) => s;
-
-export function logText(line: LogLine, timestamps: boolean): string {
-  const ts = timestamps && line.time ? `${line.time.toISOString()} ` : '';
-  return ts + line.text;
-}
 
 /** Splits a line into plain and matching pieces for highlighting (case-insensitive). */
 export function highlight(text: string, search: string): Array<{text: string; hit: boolean}> {
@@ -42,7 +37,7 @@ function wrapRows(text: string, width: number): string[] {
 /** The visible rows: the last screenful while following, else from the frame's top line. */
 export function visibleRows(
   feed: Pick<LogFeedState, 'lines' | 'first'>,
-  frame: Pick<LogsFrame, 'follow' | 'wrap' | 'timestamps' | 'top'>,
+  frame: Pick<LogsState, 'follow' | 'wrap' | 'timestamps' | 'top'>,
   width: number,
   height: number,
 ): Array<{seq: number; text: string}> {
@@ -66,11 +61,10 @@ export function visibleRows(
 }
 
 /** l logs: the tail of a container's log, followed live, with search highlighting. */
-export function Logs({app, frame, width, height, metricsRef}: ViewProps<LogsFrame>) {
-  const feed = app.logFeed(frame.id)!;
+export function Logs({app, frame: {id, state: frame}, width, height}: ViewProps<LogsState>) {
+  const feed = app.feed<LogFeed>(id)!;
   const state = useStore(feed.store, selectFeed);
   const bodyHeight = Math.max(1, height - 1);
-  metricsRef.current = {count: state.lines.length, pageSize: bodyHeight, rowAt: (i) => state.lines[i]};
   const rows = visibleRows(state, frame, width, bodyHeight);
   const flags = [frame.follow ? 'following' : 'paused', frame.wrap ? 'wrap' : '', frame.timestamps ? 'timestamps' : ''].filter(Boolean).join(' ');
   const dropped = state.first > 0 ? `, ${state.first} older dropped` : '';

@@ -1,0 +1,62 @@
+import {errorLine} from '../data/errors.js';
+import type {ActionResult} from '../resources/types.js';
+import {handTerminalOver} from '../terminal/handoff.js';
+import type {AppController} from './app-store.js';
+
+/**
+ * Carries out what an action asked for. Actions never touch the UI; this is the one place their
+ * results become navigation, dialogs, forms, status lines and terminal handoffs.
+ */
+export function applyResult(app: AppController, result: ActionResult): void {
+  switch (result.kind) {
+    case 'none':
+      return;
+    case 'status':
+      app.setStatus(result.text, result.level);
+      app.refresh();
+      return;
+    case 'set-namespace':
+      app.setNamespace(result.namespace);
+      return;
+    case 'push':
+      app.openWith(result.resource, {params: result.params, crumb: result.crumb});
+      return;
+    case 'describe':
+      app.openWith('describe', {title: result.title, load: result.load});
+      return;
+    case 'logs':
+      app.openWith('logs', {title: result.title, crumb: result.crumb, source: result.source});
+      return;
+    case 'confirm':
+      app.ui.setState({
+        dialog: {title: result.title, lines: result.lines, confirmLabel: result.confirmLabel, focus: 'cancel', run: result.run},
+      });
+      return;
+    case 'form':
+      app.ui.setState({
+        form: {title: result.title, lines: result.lines ?? [], fields: result.fields, focus: 0, submitLabel: result.submitLabel, submit: result.submit},
+      });
+      return;
+    case 'handoff':
+      runAsync(app, 'starting', async () => {
+        const runner = await result.prepare();
+        const outcome = await handTerminalOver(result.banner, runner, {passthrough: result.passthrough});
+        return typeof outcome === 'string' ? {kind: 'status', text: outcome} : outcome;
+      });
+      return;
+  }
+}
+
+/** Runs an action's work, showing it as busy, and applies what it returns; a failure is one status line. */
+export function runAsync(app: AppController, label: string, work: () => Promise<ActionResult> | ActionResult): void {
+  app.ui.setState({busy: label});
+  Promise.resolve()
+    .then(work)
+    .then(
+      (result) => {
+        if (app.ui.getState().busy === label) app.ui.setState({busy: undefined});
+        applyResult(app, result);
+      },
+      (err) => app.setStatus(errorLine(err), 'error'),
+    );
+}

@@ -1,0 +1,88 @@
+import {errorLine} from '../data/errors.js';
+import type {DataContext, Daemon} from '../resources/types.js';
+import type {ConnectionsState} from './app-state.js';
+import {createStore, shallowEqual, type Store} from './store.js';
+
+/**
+ * What the header says about each daemon: probed rarely while all answer (an idle screen costs next
+ * to nothing), often while one is down; a failed load marks its daemon down at once.
+ */
+export class Health {
+  readonly store: Store<ConnectionsState>;
+  private readonly ctx: DataContext;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(ctx: DataContext) {
+    this.ctx = ctx;
+    this.store = createStore<ConnectionsState>({
+      containerd: {status: 'connecting'},
+      cri: {status: 'connecting'},
+      etcd: {status: 'connecting'},
+    });
+  }
+
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+
+  markUp(daemon: Daemon): void {
+    if (this.store.getState()[daemon].status !== 'up') void this.probe();
+  }
+
+  markDown(daemon: Daemon, error: string): void {
+    const c = this.store.getState()[daemon];
+    if (c.status !== 'down' || c.error !== error) {
+      this.store.setState({[daemon]: {...c, status: 'down', error}} as Partial<ConnectionsState>);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      void this.probe().finally(() => {
+        if (!this.running) return;
+        const conns = Object.values(this.store.getState());
+        this.schedule(conns.every((c) => c.status === 'up') ? 30_000 : 5_000);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Checks each daemon; the header shows what answered and why the rest did not. */
+  async probe(): Promise<void> {
+    const {containerd, cri, etcd} = this.ctx;
+    const [c, r, e] = await Promise.allSettled([
+      containerd.version({deadlineMs: 2_000}),
+      cri.version({deadlineMs: 2_000}),
+      etcd.version(2_000),
+    ]);
+    const next: ConnectionsState = {
+      containerd: c.status === 'fulfilled' ? {status: 'up', version: c.value.version} : {status: 'down', error: errorLine(c.reason)},
+      cri:
+        r.status === 'fulfilled'
+          ? {status: 'up', version: `${r.value.runtime_name} ${r.value.runtime_version} (${r.value.runtime_api_version})`}
+          : {status: 'down', error: errorLine(r.reason)},
+      etcd:
+        e.status === 'fulfilled'
+          ? {
+              status: 'up',
+              version: `${e.value.server} (cluster ${e.value.cluster}) v3 API${e.value.leader ? ` leader ${e.value.leader}` : ' no leader'}${e.value.revision ? ` rev ${e.value.revision}` : ''}`,
+            }
+          : {status: 'down', error: errorLine(e.reason)},
+    };
+    // Only what changed is set: an unchanged header is not re-rendered.
+    const prev = this.store.getState();
+    const patch: Partial<ConnectionsState> = {};
+    for (const d of ['containerd', 'cri', 'etcd'] as const) {
+      if (!shallowEqual(prev[d], next[d])) patch[d] = next[d];
+    }
+    this.store.setState(patch);
+  }
+}

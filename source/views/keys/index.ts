@@ -1,0 +1,27 @@
+import type {ViewDef} from '../types.js';
+import {treeBindings} from './controller.js';
+import {KeyTreeFeed} from './feed.js';
+import {treeModel, type TreeState} from './model.js';
+import {KeyTreeView} from './view.js';
+
+/** The etcd key tree, of the v3 keyspace (`:keys`) or the old v2 one (`:keys2`, read-only). */
+function keyTreeView(id: string, aliases: string[], api: 'v3' | 'v2'): ViewDef<TreeState> {
+  return {
+    id,
+    aliases,
+    title: api === 'v2' ? 'etcd v2 keys' : 'etcd keys',
+    open: (app) => {
+      const feed = new KeyTreeFeed(app.ctx.etcd, '', '/', {api, refreshMs: app.ctx.config.refreshMs});
+      feed.start();
+      return {frame: {view: id, crumb: id, state: {api, expanded: [], selected: 0, top: 0, filter: ''}}, feeds: [feed]};
+    },
+    component: KeyTreeView,
+    model: (app, frame, size) => treeModel(app, frame, size) ?? {count: 0, pageSize: 1, rowAt: () => undefined},
+    bindings: () => treeBindings,
+    filter: {label: 'filter', get: (s) => s.filter, set: (_s, text) => ({filter: text, selected: 0, top: 0})},
+    heading: () => (api === 'v2' ? 'etcd v2 keys' : 'etcd keys'),
+  };
+}
+
+export const keysView = keyTreeView('keys', ['etcd', 'kv'], 'v3');
+export const keys2View = keyTreeView('keys2', [], 'v2');

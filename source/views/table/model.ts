@@ -1,0 +1,73 @@
+import {viewRows, visibleColumns, type RowView} from '../../resources/rows.js';
+import type {AnyResource, Column} from '../../resources/types.js';
+import type {ResourceState} from '../../store/app-state.js';
+import type {AppController} from '../../store/app-store.js';
+import type {Frame, ViewModel, ViewSize} from '../../store/frames.js';
+
+export interface TableState {
+  resource: string;
+  params: Record<string, string>;
+  allNamespaces: boolean;
+  selected: number;
+  top: number;
+  filter: string;
+  sort: {column: string; descending: boolean};
+}
+
+export interface TableModel extends ViewModel {
+  resource: AnyResource;
+  columns: Column<unknown>[];
+  views: RowView[];
+  data: ResourceState;
+  /** The selection clamped to the rows there are. */
+  selected: number;
+}
+
+/** Rows of the table's data area: the title and the column header take two lines. */
+export function tablePageSize(height: number): number {
+  return Math.max(1, height - 2);
+}
+
+const cache = new WeakMap<unknown[], {key: string; columns: Column<unknown>[]; views: RowView[]}>();
+
+/**
+ * What the table shows, in order: the keys and the component read this one model, so the row a
+ * key acts on is the row on screen (no second copy of the selection).
+ */
+export function tableModel(app: AppController, frame: Frame<TableState>, size: ViewSize, resource: AnyResource): TableModel {
+  const data = app.resourceStore(resource.id).getState();
+  const {now} = app.ui.getState();
+  const s = frame.state;
+  const key = JSON.stringify([s.filter, s.sort, s.allNamespaces, now]);
+  let hit = cache.get(data.rows);
+  if (!hit || hit.key !== key) {
+    const columns = visibleColumns(resource, s.allNamespaces);
+    hit = {key, columns, views: viewRows(resource, data.rows, {filter: s.filter, sort: s.sort, now, columns})};
+    cache.set(data.rows, hit);
+  }
+  const views = hit.views;
+  const selected = Math.min(s.selected, Math.max(0, views.length - 1));
+  return {
+    resource,
+    columns: hit.columns,
+    views,
+    data,
+    selected,
+    count: views.length,
+    pageSize: tablePageSize(size.height),
+    rowAt: (i) => views[i]?.row,
+    selection: views[selected]?.row,
+  };
+}
+
+export function newTableState(resource: AnyResource, opts: {params?: Record<string, string>; allNamespaces?: boolean} = {}): TableState {
+  return {
+    resource: resource.id,
+    params: opts.params ?? {},
+    allNamespaces: opts.allNamespaces ?? false,
+    selected: 0,
+    top: 0,
+    filter: '',
+    sort: {column: resource.defaultSort.column, descending: resource.defaultSort.descending ?? false},
+  };
+}
