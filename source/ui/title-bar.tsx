@@ -1,5 +1,6 @@
 import React from 'react';
 import {Text} from 'ink';
+import stringWidth from 'string-width';
 import type {ViewMetrics} from '../keys/dispatch.js';
 import type {AppController} from '../store/app-store.js';
 
@@ -14,7 +15,7 @@ export interface ViewProps<F> {
 
 /** A view's title centred in a rule across the width, as k9s draws it. */
 export function TitleBar({title, width, color = 'cyan'}: {title: string; width: number; color?: string}) {
-  const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
+  const rule = '─'.repeat(Math.max(0, Math.floor((width - stringWidth(title)) / 2)));
   return (
     <Text color="cyan" wrap="truncate-end">
       {rule}
