@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type {AnyResource, Column} from './types.js';
 
 /** The columns a view shows: the namespace column only when it lists every namespace. */
@@ -68,14 +69,16 @@ export function viewRows(
  * wide, the widest columns give way first (never below their header); spare width goes to the grow column.
  */
 export function columnWidths(cols: Column<unknown>[], views: RowView[], total: number): number[] {
-  const widths = cols.map((c) => c.header.length + 1);
+  // +1: room for the sort arrow the table puts after the header.
+  const min = cols.map((c) => stringWidth(c.header) + 1);
+  const widths = [...min];
   for (const v of views) {
     v.cells.forEach((cell, i) => {
-      if (cell.length > widths[i]!) widths[i] = cell.length;
+      const w = stringWidth(cell);
+      if (w > widths[i]!) widths[i] = w;
     });
   }
   const available = Math.max(cols.length, total - (cols.length - 1));
-  const min = cols.map((c) => c.header.length + 1);
   let overflow = widths.reduce((a, b) => a + b, 0) - available;
   while (overflow > 0) {
     let widest = -1;
@@ -91,7 +94,29 @@ export function columnWidths(cols: Column<unknown>[], views: RowView[], total: n
   return widths;
 }
 
+const graphemes = new Intl.Segmenter();
+
+/**
+ * The text in exactly `width` terminal columns: padded, or cut at a whole character with an ellipsis
+ * (a wide character that would be split is dropped and the gap padded). At width 1 an ellipsis
+ * alone says nothing, so the first character shows if it is one column.
+ */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  if (text.length > width) return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
-  return align === 'right' ? text.padStart(width) : text.padEnd(width);
+  if (width <= 0) return '';
+  const w = stringWidth(text);
+  if (w <= width) {
+    const pad = ' '.repeat(width - w);
+    return align === 'right' ? pad + text : text + pad;
+  }
+  const room = width === 1 ? 1 : width - 1;
+  let out = '';
+  let used = 0;
+  for (const {segment} of graphemes.segment(text)) {
+    const g = stringWidth(segment);
+    if (used + g > room) break;
+    out += segment;
+    used += g;
+  }
+  if (width === 1) return used === 1 ? out : '…';
+  return out + '…' + ' '.repeat(room - used);
 }

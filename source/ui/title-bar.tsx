@@ -1,9 +1,10 @@
 import React from 'react';
 import {Text} from 'ink';
+import stringWidth from 'string-width';
 
 /** A view's title centred in a rule across the width, as k9s draws it. */
 export function TitleBar({title, width, color = 'cyan'}: {title: string; width: number; color?: string}) {
-  const rule = '─'.repeat(Math.max(0, Math.floor((width - title.length) / 2)));
+  const rule = '─'.repeat(Math.max(0, Math.floor((width - stringWidth(title)) / 2)));
   return (
     <Text color="cyan" wrap="truncate-end">
       {rule}

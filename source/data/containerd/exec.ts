@@ -10,6 +10,7 @@ import {UndockError} from '../errors.js';
 import {encodeJsonAny, ociProcessTypeUrl} from '../grpc/any.js';
 import type {ContainerdClient} from './client.js';
 import {getContainer, type ContainerRecord} from './containers.js';
+import {mergeEnv} from './oci-spec.js';
 import {getTask, type TaskRecord} from './tasks.js';
 
 const tasksProto = 'containerd/services/tasks/v1/tasks.proto';
@@ -150,18 +151,12 @@ export async function pickShell(c: ContainerdClient, ns: string, containerId: st
   return ['/bin/sh'];
 }
 
-function withEnv(base: string[], extra: string[]): string[] {
-  const key = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
-  const overridden = new Set(extra.map(key));
-  return [...base.filter((kv) => !overridden.has(key(kv))), ...extra];
-}
-
 function processSpec(spec: unknown, containerId: string, opts: ExecOptions): OciProcess {
   const base = (spec as {process?: OciProcess} | undefined)?.process;
   if (!base) throw new UndockError('invalid', `container ${containerId} has no process in its OCI spec`, 'was it created by a containerd client?');
   // As `ctr tasks exec` does: the container's process (user, env, cwd, capabilities, rlimits...) with new args.
   const proc: OciProcess = {...base, args: opts.args, terminal: opts.tty};
-  let env = withEnv(base.env ?? [], opts.env ?? []);
+  let env = mergeEnv(base.env ?? [], opts.env ?? []);
   // A shell without TERM draws poorly; docker exec -t sets it the same way.
   if (opts.tty && !env.some((kv) => kv.startsWith('TERM='))) env = [...env, 'TERM=xterm'];
   proc.env = env;

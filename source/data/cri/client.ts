@@ -552,7 +552,8 @@ function toPodRecord(p: PbPodSandbox): PodRecord {
   };
 }
 
-function restartCount(annotations: Record<string, string> | undefined, attempt: number): number {
+/** Restarts as the kubelet counts them (its annotation), else the CRI attempt number. */
+export function restartCount(annotations: Record<string, string> | undefined, attempt: number): number {
   const n = Number(annotations?.['io.kubernetes.container.restartCount']);
   return Number.isInteger(n) && n >= 0 ? n : attempt;
 }

@@ -16,12 +16,6 @@ export interface PodRow {
   containers: string[];
 }
 
-/** Restarts as the kubelet counts them (its annotation), else the CRI attempt number. */
-export function restarts(c: CriContainerRecord): number {
-  const n = Number(c.annotations['io.kubernetes.container.restartCount']);
-  return Number.isFinite(n) ? n : c.attempt;
-}
-
 export function podRow(pod: PodRecord, containers: CriContainerRecord[], ip: string): PodRow {
   return {
     id: pod.id,
@@ -32,7 +26,7 @@ export function podRow(pod: PodRecord, containers: CriContainerRecord[], ip: str
     ip,
     ready: containers.filter((c) => c.state === 'running').length,
     total: containers.length,
-    restarts: containers.reduce((n, c) => n + restarts(c), 0),
+    restarts: containers.reduce((n, c) => n + c.restarts, 0),
     createdAt: pod.createdAt,
     labels: pod.labels,
     containers: containers.map((c) => c.name),

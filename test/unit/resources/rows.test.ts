@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import stringWidth from 'string-width';
 import {columnWidths, fit, makeFilter, viewRows} from '../../../source/resources/rows.js';
 import {images} from '../../../source/resources/images/index.js';
 import type {ImageRow} from '../../../source/resources/images/source.js';
@@ -68,4 +69,59 @@ test('the grow column takes the width that is left, and cells are cut with an el
   assert.equal(narrow[0], 13);
   assert.equal(fit('abcdef', 4), 'abc…');
   assert.equal(fit('ab', 4, 'right'), '  ab');
+});
+
+// [text, width, expected]: widths are terminal columns; CJK and emoji take two, combining marks none.
+const fitCases: [string, number, string][] = [
+  ['abc', 5, 'abc  '],
+  ['abcdef', 4, 'abc…'],
+  ['abc', 3, 'abc'],
+  ['日本語', 6, '日本語'],
+  ['日本語', 8, '日本語  '],
+  ['日本語', 5, '日本…'],
+  ['日本語', 4, '日… '],
+  ['a日本', 4, 'a日…'],
+  ['😀😀😀', 5, '😀😀…'],
+  ['😀😀😀', 4, '😀… '],
+  ['👩‍👩‍👧 family', 6, '👩‍👩‍👧 fa…'],
+  ['🇯🇵', 2, '🇯🇵'],
+  ['e\u0301e\u0301e\u0301', 3, 'e\u0301e\u0301e\u0301'],
+  ['e\u0301e\u0301e\u0301', 2, 'e\u0301…'],
+  ['cafe\u0301', 6, 'cafe\u0301  '],
+  ['a\u200bb', 2, 'a\u200bb'],
+  ['abc', 0, ''],
+  ['', 0, ''],
+  ['', 2, '  '],
+  ['abc', 1, 'a'],
+  ['日本', 1, '…'],
+  ['a', 1, 'a'],
+  ['abc', 2, 'a…'],
+  ['日本', 2, '… '],
+  ['日本', 3, '日…'],
+  ['日a', 2, '… '],
+];
+
+test('fit pads and cuts by terminal columns, never splitting a wide character', () => {
+  for (const [text, width, expected] of fitCases) {
+    const out = fit(text, width);
+    assert.equal(out, expected, `fit(${JSON.stringify(text)}, ${width})`);
+    assert.equal(stringWidth(out), width, `width of fit(${JSON.stringify(text)}, ${width})`);
+    const right = fit(text, width, 'right');
+    assert.equal(stringWidth(right), width, `width of right-aligned fit(${JSON.stringify(text)}, ${width})`);
+  }
+  assert.equal(fit('日本', 6, 'right'), '  日本');
+  assert.equal(fit('e\u0301', 3, 'right'), '  e\u0301');
+});
+
+test('column widths count columns: a CJK or emoji cell widens its column by its display width', () => {
+  const cols = [
+    {id: 'name', header: 'NAME', cell: (r: unknown) => String(r)},
+    {id: 'x', header: 'X', grow: true, cell: () => ''},
+  ];
+  const views = (cells: string[]) => cells.map((c) => ({row: c, cells: [c, '']}));
+  assert.deepEqual(columnWidths(cols, views(['日本語の名前']), 20), [12, 7]);
+  assert.deepEqual(columnWidths(cols, views(['😀😀😀']), 20), [6, 13]);
+  assert.deepEqual(columnWidths(cols, views(['cafe\u0301 noir']), 20), [9, 10]);
+  // The header (+1 for the sort arrow) is the floor when the content is narrower.
+  assert.deepEqual(columnWidths(cols, views(['é']), 20), [5, 14]);
 });
