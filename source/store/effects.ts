@@ -1,13 +1,23 @@
 import {errorLine} from '../data/errors.js';
 import type {ActionResult} from '../resources/types.js';
 import {handTerminalOver} from '../terminal/handoff.js';
-import type {AppController} from './app-store.js';
+import type {UiState} from './app-state.js';
+import type {Store} from './store.js';
+
+/** What effects need of the app (the app store implements it; kept here so the two do not import each other). */
+export interface EffectsHost {
+  readonly ui: Store<UiState>;
+  setStatus(text: string, level?: 'info' | 'error'): void;
+  refresh(): void;
+  setNamespace(namespace: string): void;
+  openWith(view: string, payload: unknown): void;
+}
 
 /**
  * Carries out what an action asked for. Actions never touch the UI; this is the one place their
  * results become navigation, dialogs, forms, status lines and terminal handoffs.
  */
-export function applyResult(app: AppController, result: ActionResult): void {
+export function applyResult(app: EffectsHost, result: ActionResult): void {
   switch (result.kind) {
     case 'none':
       return;
@@ -48,7 +58,7 @@ export function applyResult(app: AppController, result: ActionResult): void {
 }
 
 /** Runs an action's work, showing it as busy, and applies what it returns; a failure is one status line. */
-export function runAsync(app: AppController, label: string, work: () => Promise<ActionResult> | ActionResult): void {
+export function runAsync(app: EffectsHost, label: string, work: () => Promise<ActionResult> | ActionResult): void {
   app.ui.setState({busy: label});
   Promise.resolve()
     .then(work)
