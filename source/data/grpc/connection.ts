@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import {UndockError} from '../errors.js';
 import {loadProto, lookup} from './loader.js';
+import {isReadRpc, rpcName} from './rpc-classes.js';
 
 export interface EndpointInfo {
   /** What the user calls this daemon, e.g. "containerd". */
@@ -16,8 +17,6 @@ export interface CallOptions {
   /** containerd namespace, sent as the containerd-namespace metadata header. */
   namespace?: string;
   deadlineMs?: number;
-  /** A call that changes daemon state: refused before it is sent when the connection is read-only. */
-  mutating?: boolean;
   /** Cancels the call (the daemon sees the cancellation). */
   signal?: AbortSignal;
 }
@@ -50,7 +49,10 @@ export function socketPath(address: string): string | undefined {
 
 type AnyClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 
-/** One gRPC channel to one daemon, with typed helpers for unary and server-streaming calls. */
+/**
+ * One gRPC channel to one daemon, with typed helpers for unary and server-streaming calls. Read-only
+ * is deny-by-default: only the RPCs rpc-classes.ts lists as reads are sent.
+ */
 export class GrpcConnection {
   readonly endpoint: EndpointInfo;
   readonly readonly: boolean;
@@ -85,14 +87,15 @@ export class GrpcConnection {
     return md;
   }
 
-  private refuseIfReadonly(method: string, opts: CallOptions): void {
-    if (opts.mutating && this.readonly) {
-      throw new UndockError('readonly', `refused ${method}: undock runs with --readonly`, 'restart without --readonly to change things');
+  /** Deny by default: under --readonly only a classified read is sent. */
+  private refuseIfReadonly(service: string, method: string): void {
+    if (this.readonly && !isReadRpc(service, method)) {
+      throw new UndockError('readonly', `refused ${rpcName(service, method)}: undock runs with --readonly`, 'restart without --readonly to change things');
     }
   }
 
   async unary<Req, Res>(protoFile: string, service: string, method: string, req: Req, opts: CallOptions = {}): Promise<Res> {
-    this.refuseIfReadonly(method, opts);
+    this.refuseIfReadonly(service, method);
     const client = this.client(protoFile, service);
     // deadlineMs 0: no deadline (a Wait that lasts as long as the process), as for streams.
     const deadline = opts.deadlineMs === 0 ? Infinity : new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
@@ -121,7 +124,7 @@ export class GrpcConnection {
     req: Req,
     opts: CallOptions & {onMessage?: (m: Msg) => void} = {},
   ): Promise<Msg[]> {
-    this.refuseIfReadonly(method, opts);
+    this.refuseIfReadonly(service, method);
     const client = this.client(protoFile, service);
     const callOpts: grpc.CallOptions = {};
     if (opts.deadlineMs !== 0) callOpts.deadline = new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
