@@ -69,14 +69,14 @@ async function createContainers(): Promise<void> {
           spec: encodeJsonAny(SPEC_TYPE_URL, spec),
         },
       },
-      {namespace: NAMESPACE, mutating: true},
+      {namespace: NAMESPACE},
     );
   });
 }
 
 async function deleteContainers(which: string[]): Promise<void> {
   await mapLimit(which, IN_FLIGHT, (id) =>
-    ctx.containerd.conn.unary(containersProto, containersService, 'Delete', {id}, {namespace: NAMESPACE, mutating: true}),
+    ctx.containerd.conn.unary(containersProto, containersService, 'Delete', {id}, {namespace: NAMESPACE}),
   );
 }
 

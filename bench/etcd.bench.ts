@@ -82,7 +82,7 @@ function valueOf(key: string, i: number): Buffer {
 const etcdctl = (...args: string[]) => runCli('etcdctl', args);
 
 async function deleteBench(): Promise<number> {
-  const res = await writer.etcd.kv.deleteRange(prefixRange(`${ROOT}/`));
+  const res = await writer.write('the bench', (etcd) => etcd.kv.deleteRange(prefixRange(`${ROOT}/`)));
   return Number(res.deleted);
 }
 
@@ -91,7 +91,7 @@ async function writeKeys(keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += TXN_OPS) {
     batches.push(keys.slice(i, i + TXN_OPS).map((key, j) => ({request_put: {key: Buffer.from(key), value: valueOf(key, i + j)}})));
   }
-  await mapLimit(batches, TXNS_IN_FLIGHT, (success) => writer.etcd.kv.txn({compare: [], success, failure: []}));
+  await mapLimit(batches, TXNS_IN_FLIGHT, (success) => writer.write('the bench', (etcd) => etcd.kv.txn({compare: [], success, failure: []})));
 }
 
 /** One tree load from scratch: ms to the first level (a row under /bench/) and to `loading: false`. */
@@ -295,7 +295,7 @@ async function ptyNavigateAndWrite(): Promise<{expand: number[]; fromAck: number
       const name = `a-write-${pad(999 - i, 3)}`;
       const shown = clock.when((t) => t.includes(` ${name} `), `${name} on screen`, 5_000);
       const t0 = performance.now();
-      await writer.etcd.put(`${BIG_FOLDER}${name}`).value(`written by the bench at ${new Date().toISOString()}`);
+      await writer.write('the bench', (etcd) => etcd.put(`${BIG_FOLDER}${name}`).value(`written by the bench at ${new Date().toISOString()}`).exec());
       const acked = performance.now();
       const at = await shown;
       fromSend.push(at - t0);
@@ -350,7 +350,7 @@ async function main(): Promise<void> {
   // 1. The data, on a clean /bench/ (the CLI's memory is read before and after it is there).
   const leftover = await deleteBench();
   if (leftover > 0) console.error(`bench: deleted ${leftover} keys an earlier run left under ${ROOT}/`);
-  const seededKeys = Number((await writer.etcd.kv.range({...prefixRange(''), count_only: true})).count);
+  const seededKeys = Number((await writer.reads.range({...prefixRange(''), count_only: true})).count);
   const rssBeforeKb = await ptyResident(seededKeys);
   const keys = benchKeys();
   if (keys.length !== COUNT) throw new Error(`${keys.length} bench keys, expected ${COUNT}`);

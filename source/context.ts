@@ -3,10 +3,9 @@ import {ContainerdClient} from './data/containerd/client.js';
 import {ImageContentResolver} from './data/containerd/image-content.js';
 import {CriClient} from './data/cri/client.js';
 import {EtcdClient} from './data/etcd/client.js';
-import {GrpcConnection} from './data/grpc/connection.js';
+import {GrpcConnection, sameSocket} from './data/grpc/connection.js';
 import type {DataContext} from './resources/types.js';
 
-/** Builds the clients for a config. One gRPC channel per socket: CRI shares containerd's when they are the same. */
 /** "name:password" -> both; "name" alone needs a password from the caller (the CLI asks for it). */
 export function splitUser(user: string | undefined, password?: string): {name: string; password: string} | undefined {
   if (!user) return undefined;
@@ -14,18 +13,20 @@ export function splitUser(user: string | undefined, password?: string): {name: s
   return i >= 0 ? {name: user.slice(0, i), password: user.slice(i + 1)} : {name: user, password: password ?? ''};
 }
 
+/** Builds the clients for a config. One gRPC channel per socket: CRI shares containerd's when they are the same. */
 export function createDataContext(config: Config, opts: {etcdPassword?: string} = {}): DataContext & {close(): void} {
   const containerdConn = new GrpcConnection(
     {label: 'containerd', address: config.address, howToChange: 'set --address or CONTAINERD_ADDRESS'},
     {readonly: config.readonly},
   );
+  // Its own label and fix in errors even when it rides containerd's channel.
   const criConn = new GrpcConnection(
     {
       label: 'CRI runtime',
       address: config.runtimeEndpoint,
       howToChange: 'set --runtime-endpoint or CONTAINER_RUNTIME_ENDPOINT',
     },
-    {readonly: config.readonly},
+    {readonly: config.readonly, channelOf: sameSocket(config.address, config.runtimeEndpoint) ? containerdConn : undefined},
   );
   const containerd = new ContainerdClient(containerdConn);
   const etcd = new EtcdClient(config.etcdEndpoints, {

@@ -8,7 +8,7 @@ import {sandboxEnv} from './sandbox-env.js';
 const PROTO = 'cri/runtime/v1/api.proto';
 const RUNTIME = 'runtime.v1.RuntimeService';
 const IMAGE = 'docker.io/library/busybox:latest';
-const LIFECYCLE = {mutating: true, deadlineMs: 60_000};
+const LIFECYCLE = {deadlineMs: 60_000};
 // PID 1 ignores SIGTERM without a handler; this one exits at once, so a stop is quick.
 const DEFAULT_SCRIPT = 'trap "exit 0" TERM; echo started; while true; do sleep 1; done';
 

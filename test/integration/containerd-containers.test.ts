@@ -299,7 +299,7 @@ test('startTask brings up a container that never had a task, logging to its undo
   assert.ok(!ctrSnapshotKeys(ns).includes(id));
 });
 
-test('the mutating calls are refused under --readonly, and nothing changes', async () => {
+test('the writes are refused under --readonly, and nothing changes', async () => {
   const ro = createDataContext(buildConfig({address: env.address, etcdEndpoints: env.etcdEndpoints, readonly: true}, {}));
   try {
     const isReadonly = (e: unknown) => e instanceof UndockError && e.kind === 'readonly';

@@ -214,7 +214,7 @@ async function createOwnPod(): Promise<void> {
     RUNTIME,
     'RunPodSandbox',
     {config: sandboxConfig, runtime_handler: ''},
-    {mutating: true, deadlineMs: 60_000},
+    {deadlineMs: 60_000},
   );
   own.podId = pod.pod_sandbox_id;
   const container = await conn.unary<object, {container_id: string}>(
@@ -235,10 +235,10 @@ async function createOwnPod(): Promise<void> {
         linux: {resources: {}, security_context: {namespace_options: nsOpts}},
       },
     },
-    {mutating: true, deadlineMs: 60_000},
+    {deadlineMs: 60_000},
   );
   own.containerId = container.container_id;
-  await conn.unary(PROTO, RUNTIME, 'StartContainer', {container_id: own.containerId}, {mutating: true, deadlineMs: 60_000});
+  await conn.unary(PROTO, RUNTIME, 'StartContainer', {container_id: own.containerId}, {deadlineMs: 60_000});
 }
 
 test('our own pod and container: stop, remove, stop the pod, remove the pod, each checked against ctr', async () => {

@@ -115,9 +115,11 @@ async function writeNumbered(client: EtcdClient, i: number): Promise<void> {
   const t0 = Date.now();
   for (;;) {
     try {
-      await client.etcd.kv.txn(
-        {compare: [{key, target: 'Create', result: 'Equal', create_revision: 0}], success: [{request_put: {key, value: Buffer.from(String(i))}}], failure: []},
-        {deadline: new Date(Date.now() + 2_000)},
+      await client.write('the test', (etcd) =>
+        etcd.kv.txn(
+          {compare: [{key, target: 'Create', result: 'Equal', create_revision: 0}], success: [{request_put: {key, value: Buffer.from(String(i))}}], failure: []},
+          {deadline: new Date(Date.now() + 2_000)},
+        ),
       );
       return;
     } catch (e) {

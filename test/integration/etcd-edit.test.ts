@@ -16,8 +16,8 @@ const root = `/undock-test-${process.pid}/edit/`;
 const made: string[] = []; // leases this file granted, revoked at the end
 
 after(async () => {
-  for (const id of made) await client.etcd.leaseClient.leaseRevoke({ID: BigInt(`0x${id}`).toString()}).catch(() => undefined);
-  await client.etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))});
+  for (const id of made) await client.write('the test', (etcd) => etcd.leaseClient.leaseRevoke({ID: BigInt(`0x${id}`).toString()})).catch(() => undefined);
+  await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))}));
   client.close();
   readonlyClient.close();
 });
@@ -26,7 +26,7 @@ function etcdctl(...args: string[]): string {
   return execFileSync('etcdctl', args, {encoding: 'utf8', env: {...process.env, ETCDCTL_API: '3'}});
 }
 
-const put = async (key: string, value: string) => (await client.etcd.kv.put({key: Buffer.from(key), value: Buffer.from(value)})).header.revision;
+const put = async (key: string, value: string) => (await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(key), value: Buffer.from(value)}))).header.revision;
 
 test('compare-and-swap: a stale mod revision writes nothing and returns what etcd holds', async () => {
   const key = `${root}cas`;
@@ -123,7 +123,7 @@ test('deletePrefix deletes exactly the counted keys: a key added since makes it 
 
   // a key deleted by someone else since the count: the rest go, and the figure says so
   const last = await countPrefix(client, prefix);
-  await client.etcd.kv.deleteRange({key: Buffer.from(`${prefix}k0`)});
+  await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(`${prefix}k0`)}));
   const done = await deletePrefix(client, prefix, 51, {countedAt: last.revision});
   assert.ok(done.ok);
   assert.equal(done.deleted, 50);
@@ -153,7 +153,7 @@ test('keyHistory: earlier values newest first, back to the first version', async
   assert.equal(two.truncated, true);
 
   // a key deleted and created again: this life only
-  await client.etcd.kv.deleteRange({key: Buffer.from(key)});
+  await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(key)}));
   await put(key, 'reborn');
   const reborn = await keyHistory(client, key);
   assert.deepEqual(reborn.entries.map((e) => e.value.toString()), ['reborn']);

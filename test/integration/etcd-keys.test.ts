@@ -20,7 +20,7 @@ const root = `/undock-test-${process.pid}/keys/`;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 after(async () => {
-  await client.etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))});
+  await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))}));
   client.close();
 });
 
@@ -44,7 +44,7 @@ function etcdctlKeys(prefix: string, revision: string): Array<{key: string; mod:
 async function writeBatched(keys: string[], value: (i: number) => Buffer): Promise<void> {
   for (let i = 0; i < keys.length; i += 100) {
     const success: IRequestOp[] = keys.slice(i, i + 100).map((k, j) => ({request_put: {key: Buffer.from(k), value: value(i + j)}}));
-    await client.etcd.kv.txn({compare: [], success, failure: []});
+    await client.write('the test', (etcd) => etcd.kv.txn({compare: [], success, failure: []}));
   }
 }
 
@@ -106,7 +106,7 @@ test('every page is pinned to the first page revision while a writer adds keys',
   const writer = (async () => {
     while (!stop) {
       // keys that sort among the listed ones, so that a later page would pick them up
-      const r = await client.etcd.kv.put({key: Buffer.from(`${prefix}obj-${String(n++ * 40 + 7).padStart(5, '0')}-new`), value: Buffer.from('x')});
+      const r = await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}obj-${String(n++ * 40 + 7).padStart(5, '0')}-new`), value: Buffer.from('x')}));
       writes.push({revision: BigInt(r.header.revision), doneBeforeRangeEnded: !rangeEnded});
     }
   })();
@@ -174,7 +174,7 @@ test('a Kubernetes protobuf value read back from etcd decodes to a recognisable 
   const bin = fs.readFileSync(path.resolve(repo, '../shared/testdata/k8s/pod.storage.bin'));
   const json = JSON.parse(fs.readFileSync(path.resolve(repo, '../shared/testdata/k8s/pod.json'), 'utf8'));
   const key = `${root}registry/pods/default/pi-dqtsw`;
-  await client.etcd.kv.put({key: Buffer.from(key), value: bin});
+  await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(key), value: bin}));
   const kv = await getValue(client, key);
   assert.ok(kv);
   assert.ok(kv.value.equals(bin), 'etcd hands back the bytes as stored');

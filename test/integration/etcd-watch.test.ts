@@ -12,7 +12,7 @@ const client = new EtcdClient(env.etcdEndpoints.split(','));
 const root = `/undock-test-${process.pid}/watch/`;
 
 after(async () => {
-  await client.etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))});
+  await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))}));
   client.close();
 });
 
@@ -63,19 +63,19 @@ test('2,000 fast puts and 500 deletes arrive in revision order, each exactly onc
     const puts = await parallel(
       16,
       Array.from({length: 2000}, (_, i) => async () => {
-        const r = await client.etcd.kv.put({key: Buffer.from(key(i)), value: Buffer.from(`v${i}`)});
+        const r = await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(key(i)), value: Buffer.from(`v${i}`)}));
         return {type: 'put' as const, key: key(i), rev: r.header.revision, value: `v${i}`};
       }),
     );
     const deletes = await parallel(
       16,
       Array.from({length: 500}, (_, j) => async () => {
-        const r = await client.etcd.kv.deleteRange({key: Buffer.from(key(j * 4))});
+        const r = await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(key(j * 4))}));
         return {type: 'delete' as const, key: key(j * 4), rev: r.header.revision, value: undefined};
       }),
     );
     // a key outside the prefix is not seen
-    await client.etcd.kv.put({key: Buffer.from(`${root}fast-sibling`), value: Buffer.from('no')});
+    await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${root}fast-sibling`), value: Buffer.from('no')}));
     const expected = [...puts, ...deletes].sort((a, b) => Number(BigInt(a.rev) - BigInt(b.rev)));
     const lastRev = expected[expected.length - 1].rev;
     await until('the last write', () => seen.length > 0 && seen[seen.length - 1].modRevision === lastRev);
@@ -100,9 +100,9 @@ test('2,000 fast puts and 500 deletes arrive in revision order, each exactly onc
 
 test('a watch started after a load sees exactly the writes after the load revision', async () => {
   const prefix = `${root}load/`;
-  await client.etcd.kv.put({key: Buffer.from(`${prefix}before`), value: Buffer.from('1')});
+  await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}before`), value: Buffer.from('1')}));
   const loaded = await rangeKeys(client, prefix);
-  await client.etcd.kv.put({key: Buffer.from(`${prefix}between`), value: Buffer.from('2')}); // after the load, before the watch
+  await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}between`), value: Buffer.from('2')})); // after the load, before the watch
   const seen: string[] = [];
   const watch = watchPrefix(client, prefix, (BigInt(loaded.revision) + 1n).toString(), {
     onEvents: (events) => seen.push(...events.map((e) => `${e.type} ${e.key.toString().slice(prefix.length)}`)),
@@ -110,7 +110,7 @@ test('a watch started after a load sees exactly the writes after the load revisi
     onError: (e) => assert.fail(e),
   });
   try {
-    await client.etcd.kv.put({key: Buffer.from(`${prefix}after`), value: Buffer.from('3')});
+    await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}after`), value: Buffer.from('3')}));
     await until('two events', () => seen.length >= 2);
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(seen, ['put between', 'put after']);
@@ -122,7 +122,7 @@ test('a watch started after a load sees exactly the writes after the load revisi
 test('a watch from a compacted revision calls onCompacted with the compaction revision', async () => {
   const prefix = `${root}compact/`;
   const before = await countPrefix(client, prefix);
-  for (let i = 0; i < 5; i++) await client.etcd.kv.put({key: Buffer.from(`${prefix}k${i}`), value: Buffer.from(String(i))});
+  for (let i = 0; i < 5; i++) await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}k${i}`), value: Buffer.from(String(i))}));
   const head = (await countPrefix(client, prefix)).revision;
   etcdctl('compaction', head);
   let compactedAt: string | undefined = 'not called';
@@ -153,7 +153,7 @@ test('a watch from a compacted revision calls onCompacted with the compaction re
     onError: (e) => assert.fail(e),
   });
   try {
-    await client.etcd.kv.put({key: Buffer.from(`${prefix}fresh`), value: Buffer.from('x')});
+    await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}fresh`), value: Buffer.from('x')}));
     await until('the fresh key', () => seen.length === 1);
     assert.deepEqual(seen, [`${prefix}fresh`]);
   } finally {
@@ -165,7 +165,7 @@ test('a catch-up bigger than etcd sends in one message comes in fragments and is
   const prefix = `${root}fragments/`;
   const start = await countPrefix(client, prefix);
   // three 1 MB values: one catch-up response of ~3 MB, over etcd's 1.5 MiB limit, so etcd fragments it
-  for (let i = 0; i < 3; i++) await client.etcd.kv.put({key: Buffer.from(`${prefix}${i}`), value: Buffer.alloc(1_000_000, 0x41 + i)});
+  for (let i = 0; i < 3; i++) await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}${i}`), value: Buffer.alloc(1_000_000, 0x41 + i)}));
   const calls: WatchEvent[][] = [];
   const watch = watchPrefix(client, prefix, (BigInt(start.revision) + 1n).toString(), {
     onEvents: (events) => calls.push(events),
@@ -197,10 +197,10 @@ test('close stops delivery', async () => {
     onCompacted: () => undefined,
     onError: () => undefined,
   });
-  await client.etcd.kv.put({key: Buffer.from(`${prefix}a`), value: Buffer.from('1')});
+  await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}a`), value: Buffer.from('1')}));
   await until('the first event', () => events === 1);
   watch.close();
-  await client.etcd.kv.put({key: Buffer.from(`${prefix}b`), value: Buffer.from('2')});
+  await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(`${prefix}b`), value: Buffer.from('2')}));
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(events, 1);
 });

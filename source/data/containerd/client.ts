@@ -73,7 +73,7 @@ export class ContainerdClient {
 
   /** Deletes an image record (its content goes with the next garbage collection, as with ctr). */
   async deleteImage(namespace: string, name: string): Promise<void> {
-    await this.conn.unary(P.images, S.images, 'Delete', {name, sync: true}, {namespace, mutating: true, deadlineMs: 30_000});
+    await this.conn.unary(P.images, S.images, 'Delete', {name, sync: true}, {namespace, deadlineMs: 30_000});
   }
 
   /** Reads a whole blob from the content store (manifests, indexes and configs are small). */

@@ -107,7 +107,7 @@ export async function deleteContainer(
     }
     await deleteTask(c, namespace, id).catch(ignoreNotFound);
   }
-  await c.conn.unary(containersProto, containersService, 'Delete', {id}, {namespace, mutating: true});
+  await c.conn.unary(containersProto, containersService, 'Delete', {id}, {namespace});
   if ((opts.removeSnapshot ?? true) && container.snapshotKey && container.snapshotter) {
     try {
       await c.conn.unary(
@@ -115,7 +115,7 @@ export async function deleteContainer(
         snapshotsService,
         'Remove',
         {snapshotter: container.snapshotter, key: container.snapshotKey},
-        {namespace, mutating: true},
+        {namespace},
       );
     } catch (e) {
       if (e instanceof UndockError && e.kind === 'not-found') return;

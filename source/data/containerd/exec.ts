@@ -306,7 +306,6 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
   const call = (method: string, req: object, deadlineMs = 10_000) =>
     c.conn.unary<object, {exit_status?: number}>(tasksProto, tasksService, method, {container_id: containerId, exec_id: execId, ...req}, {
       namespace: ns,
-      mutating: true,
       deadlineMs,
     });
   const deleteProcess = () => call('DeleteProcess', {}).catch(() => undefined);

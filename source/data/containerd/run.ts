@@ -212,14 +212,14 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       S.snapshots,
       'Prepare',
       {snapshotter, key: id, parent: image.chainId, labels: {[GC_ROOT_LABEL]: new Date().toISOString()}},
-      {namespace: ns, mutating: true},
+      {namespace: ns},
     );
     undo.push({
       what: `remove snapshot ${id}`,
       // Once the container is deleted its snapshot has no gc.root and the collector may take it
       // first: gone is what undoing wants.
       run: () =>
-        c.conn.unary(P.snapshots, S.snapshots, 'Remove', {snapshotter, key: id}, {namespace: ns, mutating: true}).catch((e) => {
+        c.conn.unary(P.snapshots, S.snapshots, 'Remove', {snapshotter, key: id}, {namespace: ns}).catch((e) => {
           if (!(e instanceof UndockError && e.kind === 'not-found')) throw e;
         }),
     });
@@ -258,11 +258,11 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
           snapshot_key: id,
         },
       },
-      {namespace: ns, mutating: true},
+      {namespace: ns},
     );
     undo.push({
       what: `delete container ${id}`,
-      run: () => c.conn.unary(P.containers, S.containers, 'Delete', {id}, {namespace: ns, mutating: true}),
+      run: () => c.conn.unary(P.containers, S.containers, 'Delete', {id}, {namespace: ns}),
     });
 
     step = 'releasing the snapshot to the container';
@@ -272,7 +272,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       S.snapshots,
       'Update',
       {snapshotter, info: {name: id, labels: {}}, update_mask: {paths: [`labels.${GC_ROOT_LABEL}`]}},
-      {namespace: ns, mutating: true},
+      {namespace: ns},
     );
 
     step = 'creating the task';
@@ -284,18 +284,18 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       S.tasks,
       'Create',
       {container_id: id, rootfs: prepared.mounts, stdin: '', stdout: logUri, stderr: logUri, terminal: false},
-      {namespace: ns, mutating: true, deadlineMs: TASK_DEADLINE_MS},
+      {namespace: ns, deadlineMs: TASK_DEADLINE_MS},
     );
     undo.push({
       what: `delete task ${id}`,
       run: async () => {
         await c.conn
-          .unary(P.tasks, S.tasks, 'Kill', {container_id: id, exec_id: '', signal: SIGKILL, all: true}, {namespace: ns, mutating: true})
+          .unary(P.tasks, S.tasks, 'Kill', {container_id: id, exec_id: '', signal: SIGKILL, all: true}, {namespace: ns})
           .catch(() => undefined);
         // Delete refuses a process that has not yet died of the SIGKILL: retry for a couple of seconds.
         for (let attempt = 0; ; attempt++) {
           try {
-            await c.conn.unary(P.tasks, S.tasks, 'Delete', {container_id: id}, {namespace: ns, mutating: true, deadlineMs: TASK_DEADLINE_MS});
+            await c.conn.unary(P.tasks, S.tasks, 'Delete', {container_id: id}, {namespace: ns, deadlineMs: TASK_DEADLINE_MS});
             return;
           } catch (e) {
             if (!(e instanceof UndockError && e.kind === 'invalid') || attempt >= 20) throw e;
@@ -311,7 +311,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       S.tasks,
       'Start',
       {container_id: id, exec_id: ''},
-      {namespace: ns, mutating: true, deadlineMs: TASK_DEADLINE_MS},
+      {namespace: ns, deadlineMs: TASK_DEADLINE_MS},
     );
     return {id, pid: started.pid, logPath};
   } catch (e) {

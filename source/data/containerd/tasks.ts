@@ -144,11 +144,11 @@ export async function startTask(c: ContainerdClient, namespace: string, id: stri
       tasksService,
       'Create',
       {container_id: id, rootfs, stdin: '', stdout: logUri, stderr: logUri, terminal: false},
-      {namespace, mutating: true},
+      {namespace},
     );
   }
   try {
-    await c.conn.unary(tasksProto, tasksService, 'Start', {container_id: id, exec_id: ''}, {namespace, mutating: true});
+    await c.conn.unary(tasksProto, tasksService, 'Start', {container_id: id, exec_id: ''}, {namespace});
   } catch (e) {
     // Leave no half-made task behind: the container stays startable.
     if (created) await deleteTask(c, namespace, id).catch(() => undefined);
@@ -172,7 +172,7 @@ export async function killTask(
     tasksService,
     'Kill',
     {container_id: id, exec_id: opts.execId ?? '', signal, all: opts.all ?? false},
-    {namespace, mutating: true},
+    {namespace},
   );
 }
 
@@ -214,11 +214,11 @@ export async function stopTask(
 }
 
 export async function pauseTask(c: ContainerdClient, namespace: string, id: string): Promise<void> {
-  await c.conn.unary(tasksProto, tasksService, 'Pause', {container_id: id}, {namespace, mutating: true});
+  await c.conn.unary(tasksProto, tasksService, 'Pause', {container_id: id}, {namespace});
 }
 
 export async function resumeTask(c: ContainerdClient, namespace: string, id: string): Promise<void> {
-  await c.conn.unary(tasksProto, tasksService, 'Resume', {container_id: id}, {namespace, mutating: true});
+  await c.conn.unary(tasksProto, tasksService, 'Resume', {container_id: id}, {namespace});
 }
 
 /** Deletes a stopped (or created) task; containerd refuses a running one. Resolves with its exit. */
@@ -228,7 +228,7 @@ export async function deleteTask(c: ContainerdClient, namespace: string, id: str
     tasksService,
     'Delete',
     {container_id: id},
-    {namespace, mutating: true},
+    {namespace},
   );
   return {exitStatus: res.exit_status, exitedAt: toDate(res.exited_at)};
 }

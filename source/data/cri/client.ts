@@ -522,18 +522,18 @@ export class CriClient {
       IMAGES,
       'PullImage',
       {image: {image: ref}},
-      {mutating: true, deadlineMs: opts.deadlineMs ?? PULL_DEADLINE_MS},
+      {deadlineMs: opts.deadlineMs ?? PULL_DEADLINE_MS},
     );
     return {imageRef: res.image_ref};
   }
 
   /** Removes the image the reference names, with all its tags and digests. Succeeds when it is already gone. */
   async removeImage(ref: string): Promise<void> {
-    await this.conn.unary(PROTO, IMAGES, 'RemoveImage', {image: {image: ref}}, {mutating: true, deadlineMs: LIFECYCLE_DEADLINE_MS});
+    await this.conn.unary(PROTO, IMAGES, 'RemoveImage', {image: {image: ref}}, {deadlineMs: LIFECYCLE_DEADLINE_MS});
   }
 
   private async lifecycle(method: string, req: object, deadlineMs = LIFECYCLE_DEADLINE_MS): Promise<void> {
-    await this.conn.unary(PROTO, RUNTIME, method, req, {mutating: true, deadlineMs});
+    await this.conn.unary(PROTO, RUNTIME, method, req, {deadlineMs});
   }
 }
 

@@ -60,7 +60,7 @@ export async function pullImage(
   opts: PullOptions = {},
 ): Promise<{imageRef: string}> {
   opts.signal?.throwIfAborted();
-  // The connection refuses a mutating call under --readonly before it is sent: no polling for that.
+  // Under --readonly the connection refuses PullImage before it is sent: no polling for that.
   if (cri.conn.readonly) return cri.pullImage(ref);
   const ingests = new Map<string, Ingest>();
   const listStatuses = async (): Promise<PbStatus[]> => {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import {Etcd3, type IOptions} from 'etcd3';
 import {UndockError} from '../errors.js';
+import {readsOf, type EtcdReads} from './reads.js';
 
 /** TLS files and credentials, as etcdctl takes them (--cacert, --cert, --key, --user). */
 export interface EtcdSecurity {
@@ -81,12 +82,16 @@ function getJson(url: string, security: EtcdSecurity, timeoutMs: number): Promis
   });
 }
 
-/** etcd access: a client over etcd3, plus the version probe etcdctl and the header need. */
+/**
+ * etcd access over etcd3, plus the version probe etcdctl and the header need. The etcd3 client is
+ * private: reads go through `reads`, and every write through `write`, which refuses under --readonly.
+ */
 export class EtcdClient {
   readonly endpoints: string[];
   readonly readonly: boolean;
   readonly security: EtcdSecurity;
-  private client?: Etcd3;
+  #raw?: Etcd3;
+  #reads?: EtcdReads;
 
   constructor(endpoints: string[], opts: {readonly?: boolean; security?: EtcdSecurity} = {}) {
     this.endpoints = normalizeEndpoints(endpoints);
@@ -94,17 +99,42 @@ export class EtcdClient {
     this.security = opts.security ?? {};
   }
 
-  get etcd(): Etcd3 {
-    this.client ??= this.connect(this.endpoints);
-    return this.client;
+  #client(): Etcd3 {
+    if (!this.#raw) {
+      this.#raw = this.#connect(this.endpoints);
+      this.#reads = readsOf(this.#raw);
+    }
+    return this.#raw;
   }
 
-  /** A separate client bound to one endpoint (per-member status and health), with the same options; the caller closes it. */
-  endpointClient(endpoint: string): Etcd3 {
-    return this.connect(normalizeEndpoints([endpoint]));
+  /** The read surface of the current etcd3 client; a holder keeps it (and sees it fail) after close(). */
+  get reads(): EtcdReads {
+    this.#client();
+    return this.#reads!;
   }
 
-  private connect(hosts: string[]): Etcd3 {
+  /**
+   * The one way to write: `fn` gets the etcd3 client, unless this client is read-only, in which
+   * case it is refused before `fn` runs. `what` names the write for the refusal ("deleting /a").
+   */
+  async write<T>(what: string, fn: (raw: Etcd3) => Promise<T>): Promise<T> {
+    if (this.readonly) {
+      throw new UndockError('readonly', `refused ${what}: undock runs with --readonly`, 'restart without --readonly to change things');
+    }
+    return fn(this.#client());
+  }
+
+  /** Reads at one endpoint only (a member's own status and health), on a client of its own closed after `fn`. */
+  async atEndpoint<T>(endpoint: string, fn: (reads: EtcdReads) => Promise<T>): Promise<T> {
+    const etcd = this.#connect(normalizeEndpoints([endpoint]));
+    try {
+      return await fn(readsOf(etcd));
+    } finally {
+      etcd.close();
+    }
+  }
+
+  #connect(hosts: string[]): Etcd3 {
     const {cacert, cert, key, user} = this.security;
     const tls: Partial<IOptions> =
       cacert || cert || key
@@ -131,7 +161,7 @@ export class EtcdClient {
         const body = (await getJson(new URL('/version', endpoint).toString(), this.security, timeoutMs)) as {etcdserver?: string; etcdcluster?: string};
         // Leader and revision for the header; a cluster without quorum still answers /version.
         const status = await Promise.race([
-          this.etcd.maintenance.status(),
+          this.reads.status(),
           new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref()),
         ]).catch(() => undefined);
         return {
@@ -154,7 +184,8 @@ export class EtcdClient {
   }
 
   close(): void {
-    this.client?.close();
-    this.client = undefined;
+    this.#raw?.close();
+    this.#raw = undefined;
+    this.#reads = undefined;
   }
 }

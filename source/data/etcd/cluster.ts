@@ -1,7 +1,7 @@
-import type {Etcd3} from 'etcd3';
+import type {IStatusResponse} from 'etcd3';
 import {UndockError, errorLine} from '../errors.js';
 import type {EtcdClient} from './client.js';
-import {deadline, etcdFailure, hexId, hexToDecimal, leaseId, refuseIfReadonly} from './keys.js';
+import {deadline, etcdFailure, hexId, hexToDecimal, leaseId} from './keys.js';
 
 export interface EtcdMember {
   /** hex, as etcdctl member list prints it */
@@ -70,7 +70,7 @@ function byName(a: EtcdMember, b: EtcdMember): number {
 
 export async function memberList(client: EtcdClient): Promise<{clusterId: string; members: EtcdMember[]}> {
   try {
-    const res = await client.etcd.cluster.memberList({}, deadline());
+    const res = await client.reads.memberList(deadline());
     const members = res.members.map((m) => ({
       id: hexId(m.ID),
       name: m.name,
@@ -84,16 +84,7 @@ export async function memberList(client: EtcdClient): Promise<{clusterId: string
   }
 }
 
-async function withEndpoint<T>(client: EtcdClient, endpoint: string, fn: (etcd: Etcd3) => Promise<T>): Promise<T> {
-  const etcd = client.endpointClient(endpoint);
-  try {
-    return await fn(etcd);
-  } finally {
-    etcd.close();
-  }
-}
-
-function statusOf(endpoint: string, res: Awaited<ReturnType<Etcd3['maintenance']['status']>>): EndpointStatus {
+function statusOf(endpoint: string, res: IStatusResponse): EndpointStatus {
   const memberId = hexId(res.header.member_id);
   const leaderId = hexId(res.leader);
   return {
@@ -116,18 +107,18 @@ function statusOf(endpoint: string, res: Awaited<ReturnType<Etcd3['maintenance']
 /** Maintenance.Status of one member, asked at its own endpoint (the status a member reports is its own). */
 export async function endpointStatus(client: EtcdClient, endpoint: string): Promise<EndpointStatus> {
   try {
-    return await withEndpoint(client, endpoint, async (etcd) => statusOf(endpoint, await etcd.maintenance.status(deadline(STATUS_DEADLINE_MS))));
+    return await client.atEndpoint(endpoint, async (member) => statusOf(endpoint, await member.status(deadline(STATUS_DEADLINE_MS))));
   } catch (e) {
     throw etcdFailure(e, client, `status of ${endpoint}`);
   }
 }
 
 async function probeMember(client: EtcdClient, endpoint: string): Promise<{status?: EndpointStatus; healthy: boolean; error?: string}> {
-  return withEndpoint(client, endpoint, async (etcd) => {
+  return client.atEndpoint(endpoint, async (member) => {
     const [status, health] = await Promise.allSettled([
-      etcd.maintenance.status(deadline(STATUS_DEADLINE_MS)),
+      member.status(deadline(STATUS_DEADLINE_MS)),
       // a linearizable read goes through the leader: it fails without one, or without quorum
-      etcd.kv.range({key: Buffer.from('health'), count_only: true}, deadline(STATUS_DEADLINE_MS)),
+      member.range({key: Buffer.from('health'), count_only: true}, deadline(STATUS_DEADLINE_MS)),
     ]);
     const out: {status?: EndpointStatus; healthy: boolean; error?: string} = {healthy: false};
     if (status.status === 'fulfilled') out.status = statusOf(endpoint, status.value);
@@ -178,7 +169,7 @@ export async function clusterInfo(client: EtcdClient): Promise<ClusterInfo> {
 export async function leases(client: EtcdClient): Promise<LeaseInfo[]> {
   let ids: string[];
   try {
-    ids = (await client.etcd.leaseClient.leaseLeases(deadline())).leases.map((l) => l.ID);
+    ids = (await client.reads.leaseLeases(deadline())).leases.map((l) => l.ID);
   } catch (e) {
     throw etcdFailure(e, client, 'listing leases');
   }
@@ -187,7 +178,7 @@ export async function leases(client: EtcdClient): Promise<LeaseInfo[]> {
     const batch = await Promise.all(
       ids.slice(i, i + 16).map(async (ID) => {
         try {
-          const r = await client.etcd.leaseClient.leaseTimeToLive({ID, keys: true}, deadline());
+          const r = await client.reads.leaseTimeToLive({ID, keys: true}, deadline());
           return {id: leaseId(ID), grantedTtl: Number(r.grantedTTL), remainingTtl: Number(r.TTL), keys: r.keys};
         } catch (e) {
           const failure = etcdFailure(e, client, `reading lease ${leaseId(ID)}`);
@@ -203,17 +194,18 @@ export async function leases(client: EtcdClient): Promise<LeaseInfo[]> {
 
 /** Revokes a lease (hex ID): etcd deletes every key attached to it. */
 export async function revokeLease(client: EtcdClient, id: string): Promise<{revision: string}> {
-  refuseIfReadonly(client, `revoking lease ${id}`);
-  let decimal: string;
-  try {
-    decimal = hexToDecimal(id);
-  } catch {
-    throw new UndockError('invalid', `not a lease ID: ${id}`, 'lease IDs are hex, as etcdctl lease list prints them');
-  }
-  try {
-    const r = await client.etcd.leaseClient.leaseRevoke({ID: decimal}, deadline());
-    return {revision: r.header.revision};
-  } catch (e) {
-    throw etcdFailure(e, client, `revoking lease ${id}`);
-  }
+  return client.write(`revoking lease ${id}`, async (etcd) => {
+    let decimal: string;
+    try {
+      decimal = hexToDecimal(id);
+    } catch {
+      throw new UndockError('invalid', `not a lease ID: ${id}`, 'lease IDs are hex, as etcdctl lease list prints them');
+    }
+    try {
+      const r = await etcd.leaseClient.leaseRevoke({ID: decimal}, deadline());
+      return {revision: r.header.revision};
+    } catch (e) {
+      throw etcdFailure(e, client, `revoking lease ${id}`);
+    }
+  });
 }

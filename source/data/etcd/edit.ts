@@ -1,4 +1,4 @@
-import type {ICompare, IRequestOp} from 'etcd3';
+import type {Etcd3, ICompare, IRequestOp} from 'etcd3';
 import {UndockError} from '../errors.js';
 import type {EtcdClient} from './client.js';
 import {
@@ -10,7 +10,6 @@ import {
   isCompactedMessage,
   leaseId,
   prefixRange,
-  refuseIfReadonly,
   toBuffer,
   toKeyValue,
   type KeyValue,
@@ -32,16 +31,25 @@ export async function putIfUnchanged(
   value: Buffer,
   expectedModRevision: string,
 ): Promise<CasResult> {
-  refuseIfReadonly(client, `writing ${String(key)}`);
-  const k = toBuffer(key);
-  const exists = expectedModRevision !== '0';
-  return cas(client, k, {key: k, value, ...(exists ? {ignore_lease: true} : {})}, expectedModRevision, `writing ${String(key)}`);
+  const action = `writing ${String(key)}`;
+  return client.write(action, (etcd) => {
+    const k = toBuffer(key);
+    const exists = expectedModRevision !== '0';
+    return cas(client, etcd, k, {key: k, value, ...(exists ? {ignore_lease: true} : {})}, expectedModRevision, action);
+  });
 }
 
-async function cas(client: EtcdClient, key: Buffer, put: NonNullable<IRequestOp['request_put']>, expectedModRevision: string, action: string): Promise<CasResult> {
+async function cas(
+  client: EtcdClient,
+  etcd: Etcd3,
+  key: Buffer,
+  put: NonNullable<IRequestOp['request_put']>,
+  expectedModRevision: string,
+  action: string,
+): Promise<CasResult> {
   const compare: ICompare[] = [{key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision}];
   try {
-    const res = await client.etcd.kv.txn({compare, success: [{request_put: put}], failure: [{request_range: {key}}]}, deadline());
+    const res = await etcd.kv.txn({compare, success: [{request_put: put}], failure: [{request_range: {key}}]}, deadline());
     if (res.succeeded) return {ok: true, revision: res.header.revision};
     const kv = res.responses[0]?.response_range?.kvs[0];
     return kv ? {ok: false, current: {value: kv.value, modRevision: kv.mod_revision, version: Number(kv.version)}} : {ok: false};
@@ -60,25 +68,28 @@ export async function createKey(
   value: Buffer,
   ttlSeconds?: number,
 ): Promise<CasResult & {lease?: string}> {
-  refuseIfReadonly(client, `creating ${String(key)}`);
-  const k = toBuffer(key);
-  if (ttlSeconds === undefined) return cas(client, k, {key: k, value}, '0', `creating ${String(key)}`);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new UndockError('invalid', `a TTL is a whole number of seconds above 0, not ${ttlSeconds}`);
-  let granted: string;
-  try {
-    granted = (await client.etcd.leaseClient.leaseGrant({TTL: ttlSeconds}, deadline())).ID;
-  } catch (e) {
-    throw etcdFailure(e, client, `granting a ${ttlSeconds} s lease`);
-  }
-  const result = await cas(client, k, {key: k, value, lease: granted}, '0', `creating ${String(key)}`).catch(async (e) => {
-    await client.etcd.leaseClient.leaseRevoke({ID: granted}, deadline()).catch(() => undefined);
-    throw e;
+  const action = `creating ${String(key)}`;
+  return client.write(action, async (etcd) => {
+    const k = toBuffer(key);
+    if (ttlSeconds === undefined) return cas(client, etcd, k, {key: k, value}, '0', action);
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new UndockError('invalid', `a TTL is a whole number of seconds above 0, not ${ttlSeconds}`);
+    let granted: string;
+    try {
+      granted = (await etcd.leaseClient.leaseGrant({TTL: ttlSeconds}, deadline())).ID;
+    } catch (e) {
+      throw etcdFailure(e, client, `granting a ${ttlSeconds} s lease`);
+    }
+    const revoke = () => etcd.leaseClient.leaseRevoke({ID: granted}, deadline()).catch(() => undefined);
+    const result = await cas(client, etcd, k, {key: k, value, lease: granted}, '0', action).catch(async (e) => {
+      await revoke();
+      throw e;
+    });
+    if (!result.ok) {
+      await revoke();
+      return result;
+    }
+    return {...result, lease: leaseId(granted)};
   });
-  if (!result.ok) {
-    await client.etcd.leaseClient.leaseRevoke({ID: granted}, deadline()).catch(() => undefined);
-    return result;
-  }
-  return {...result, lease: leaseId(granted)};
 }
 
 /**
@@ -86,21 +97,23 @@ export async function createKey(
  * and `deleted` is 0). Returns how many keys went (0 or 1) and the revision after.
  */
 export async function deleteKey(client: EtcdClient, key: string | Buffer, expectedModRevision?: string): Promise<{deleted: number; revision: string}> {
-  refuseIfReadonly(client, `deleting ${String(key)}`);
-  const k = toBuffer(key);
-  try {
-    if (expectedModRevision === undefined) {
-      const r = await client.etcd.kv.deleteRange({key: k}, deadline());
-      return {deleted: Number(r.deleted), revision: r.header.revision};
+  const action = `deleting ${String(key)}`;
+  return client.write(action, async (etcd) => {
+    const k = toBuffer(key);
+    try {
+      if (expectedModRevision === undefined) {
+        const r = await etcd.kv.deleteRange({key: k}, deadline());
+        return {deleted: Number(r.deleted), revision: r.header.revision};
+      }
+      const r = await etcd.kv.txn(
+        {compare: [{key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision}], success: [{request_delete_range: {key: k}}], failure: []},
+        deadline(),
+      );
+      return {deleted: r.succeeded ? Number(r.responses[0].response_delete_range.deleted) : 0, revision: r.header.revision};
+    } catch (e) {
+      throw etcdFailure(e, client, action);
     }
-    const r = await client.etcd.kv.txn(
-      {compare: [{key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision}], success: [{request_delete_range: {key: k}}], failure: []},
-      deadline(),
-    );
-    return {deleted: r.succeeded ? Number(r.responses[0].response_delete_range.deleted) : 0, revision: r.header.revision};
-  } catch (e) {
-    throw etcdFailure(e, client, `deleting ${String(key)}`);
-  }
+  });
 }
 
 export type DeletePrefixResult =
@@ -122,30 +135,33 @@ export async function deletePrefix(
   expectedCount: number,
   opts: {countedAt?: string} = {},
 ): Promise<DeletePrefixResult> {
-  refuseIfReadonly(client, `deleting the keys under ${String(prefix)}`);
-  if (toBuffer(prefix).length === 0) throw new UndockError('invalid', 'refusing to delete the whole keyspace', 'choose a prefix');
-  let countedAt = opts.countedAt;
-  if (countedAt === undefined) {
-    const now = await countPrefix(client, prefix);
-    if (now.count !== expectedCount) return {ok: false, count: now.count, revision: now.revision};
-    countedAt = now.revision;
-  }
-  const range = prefixRange(prefix);
-  const untouchedSince = (BigInt(countedAt) + 1n).toString();
-  try {
-    const r = await client.etcd.kv.txn(
-      {
-        compare: [{...range, target: 'Mod', result: 'Less', mod_revision: untouchedSince}],
-        success: [{request_delete_range: range}],
-        failure: [{request_range: {...range, count_only: true}}],
-      },
-      deadline(),
-    );
-    if (r.succeeded) return {ok: true, deleted: Number(r.responses[0].response_delete_range.deleted), revision: r.header.revision};
-    return {ok: false, count: Number(r.responses[0].response_range.count), revision: r.header.revision};
-  } catch (e) {
-    throw etcdFailure(e, client, `deleting the keys under ${String(prefix)}`);
-  }
+  const action = `deleting the keys under ${String(prefix)}`;
+  // Refused before the count too: under --readonly the answer is the refusal, not a changed count.
+  return client.write(action, async (etcd) => {
+    if (toBuffer(prefix).length === 0) throw new UndockError('invalid', 'refusing to delete the whole keyspace', 'choose a prefix');
+    let countedAt = opts.countedAt;
+    if (countedAt === undefined) {
+      const now = await countPrefix(client, prefix);
+      if (now.count !== expectedCount) return {ok: false, count: now.count, revision: now.revision};
+      countedAt = now.revision;
+    }
+    const range = prefixRange(prefix);
+    const untouchedSince = (BigInt(countedAt) + 1n).toString();
+    try {
+      const r = await etcd.kv.txn(
+        {
+          compare: [{...range, target: 'Mod', result: 'Less', mod_revision: untouchedSince}],
+          success: [{request_delete_range: range}],
+          failure: [{request_range: {...range, count_only: true}}],
+        },
+        deadline(),
+      );
+      if (r.succeeded) return {ok: true, deleted: Number(r.responses[0].response_delete_range.deleted), revision: r.header.revision};
+      return {ok: false, count: Number(r.responses[0].response_range.count), revision: r.header.revision};
+    } catch (e) {
+      throw etcdFailure(e, client, action);
+    }
+  });
 }
 
 export interface HistoryEntry {
@@ -199,7 +215,7 @@ export async function keyHistory(client: EtcdClient, key: string | Buffer, opts:
       break;
     }
     try {
-      const res = await client.etcd.kv.range({key: k, revision: before.toString()}, deadline());
+      const res = await client.reads.range({key: k, revision: before.toString()}, deadline());
       kv = res.kvs[0] ? toKeyValue(res.kvs[0]) : undefined;
     } catch (e) {
       if (e instanceof Error && isCompactedMessage(e.message)) {

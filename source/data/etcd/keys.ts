@@ -129,12 +129,6 @@ export function etcdFailure(e: unknown, client: EtcdClient, action: string, wher
   return new UndockError('unknown', `etcd: ${action} failed: ${detail}`);
 }
 
-export function refuseIfReadonly(client: EtcdClient, action: string): void {
-  if (client.readonly) {
-    throw new UndockError('readonly', `refused ${action}: undock runs with --readonly`, 'restart without --readonly to change things');
-  }
-}
-
 export function toKeyMeta(kv: IKeyValue): KeyMeta {
   return {
     key: kv.key,
@@ -190,7 +184,7 @@ export async function rangeKeys(client: EtcdClient, prefix: string | Buffer, opt
     if (revision) req.revision = revision;
     let res;
     try {
-      res = await client.etcd.kv.range(req, deadline(PAGE_DEADLINE_MS));
+      res = await client.reads.range(req, deadline(PAGE_DEADLINE_MS));
     } catch (e) {
       if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(revision);
       throw etcdFailure(e, client, `listing keys under ${String(prefix) || '/'}`);
@@ -213,7 +207,7 @@ export async function getValue(client: EtcdClient, key: string | Buffer, revisio
   const req: IRangeRequest = {key: toBuffer(key)};
   if (revision) req.revision = revision;
   try {
-    const res = await client.etcd.kv.range(req, deadline());
+    const res = await client.reads.range(req, deadline());
     return res.kvs.length ? toKeyValue(res.kvs[0]) : undefined;
   } catch (e) {
     if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(revision);
@@ -226,7 +220,7 @@ export async function countPrefix(client: EtcdClient, prefix: string | Buffer, r
   const req: IRangeRequest = {...prefixRange(prefix), count_only: true};
   if (revision) req.revision = revision;
   try {
-    const res = await client.etcd.kv.range(req, deadline());
+    const res = await client.reads.range(req, deadline());
     return {count: Number(res.count), revision: res.header.revision};
   } catch (e) {
     if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(revision);
@@ -252,10 +246,7 @@ export async function leafValueSizes(
     const batch = keys.slice(i, i + MAX_TXN_OPS);
     let res;
     try {
-      res = await client.etcd.kv.txn(
-        {compare: [], success: batch.map((key) => ({request_range: revision ? {key, revision} : {key}})), failure: []},
-        deadline(),
-      );
+      res = await client.reads.rangeTxn({success: batch.map((key) => ({request_range: revision ? {key, revision} : {key}}))}, deadline());
     } catch (e) {
       if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(revision);
       throw etcdFailure(e, client, 'reading value sizes');

@@ -79,7 +79,7 @@ export function watchPrefix(
 ): {close(): void} {
   const range = prefixRange(prefix);
   // this client for the watch's whole life: once it is closed the watch ends, it never opens another
-  const etcd = client.etcd;
+  const reads = client.reads;
   const prevKv = opts.prevKv ?? false;
   let next = BigInt(fromRevision);
   let closed = false;
@@ -176,7 +176,7 @@ export function watchPrefix(
   function connect(): void {
     retryTimer = undefined;
     if (closed) return;
-    etcd.watchClient.watch().then(
+    reads.watchStream().then(
       (s) => {
         if (closed) {
           s.cancel();

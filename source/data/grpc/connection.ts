@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {UndockError} from '../errors.js';
 import {loadProto, lookup} from './loader.js';
+import {isReadRpc, rpcName} from './rpc-classes.js';
 
 export interface EndpointInfo {
   /** What the user calls this daemon, e.g. "containerd". */
@@ -16,8 +18,6 @@ export interface CallOptions {
   /** containerd namespace, sent as the containerd-namespace metadata header. */
   namespace?: string;
   deadlineMs?: number;
-  /** A call that changes daemon state: refused before it is sent when the connection is read-only. */
-  mutating?: boolean;
   /** Cancels the call (the daemon sees the cancellation). */
   signal?: AbortSignal;
 }
@@ -48,27 +48,32 @@ export function socketPath(address: string): string | undefined {
   return undefined;
 }
 
+/** Whether two addresses name the same daemon socket ("/x.sock", "unix:///x.sock", "unix:/x.sock"). */
+export function sameSocket(a: string, b: string): boolean {
+  const pa = socketPath(a);
+  const pb = socketPath(b);
+  if (pa !== undefined && pb !== undefined) return path.resolve(pa) === path.resolve(pb);
+  return grpcTarget(a) === grpcTarget(b);
+}
+
 type AnyClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 
-/** One gRPC channel to one daemon, with typed helpers for unary and server-streaming calls. */
-export class GrpcConnection {
-  readonly endpoint: EndpointInfo;
-  readonly readonly: boolean;
+/** One channel and its service clients, shared by every GrpcConnection on the same socket. */
+class SharedChannel {
   private readonly clients = new Map<string, AnyClient>();
   private channel?: grpc.Channel;
+  /** The connections that have used it and not closed: the channel closes with the last of them. */
+  private readonly users = new Set<GrpcConnection>();
 
-  constructor(endpoint: EndpointInfo, opts: {readonly?: boolean} = {}) {
-    this.endpoint = endpoint;
-    this.readonly = opts.readonly ?? false;
-  }
+  constructor(readonly address: string) {}
 
-  private client(protoFile: string, service: string): AnyClient {
+  client(user: GrpcConnection, protoFile: string, service: string): AnyClient {
+    this.users.add(user);
     const key = `${protoFile}#${service}`;
     let client = this.clients.get(key);
     if (!client) {
       const Ctor = lookup<grpc.ServiceClientConstructor>(loadProto(protoFile), service);
-      const target = grpcTarget(this.endpoint.address);
-      // All services share one channel, so one connection per daemon.
+      const target = grpcTarget(this.address);
       this.channel ??= new grpc.Channel(target, grpc.credentials.createInsecure(), channelOptions);
       client = new Ctor(target, grpc.credentials.createInsecure(), {
         ...channelOptions,
@@ -79,20 +84,62 @@ export class GrpcConnection {
     return client;
   }
 
+  release(user: GrpcConnection): void {
+    this.users.delete(user);
+    if (this.users.size > 0) return;
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+    this.channel?.close();
+    this.channel = undefined;
+  }
+}
+
+/**
+ * A connection to one daemon, with typed helpers for unary and server-streaming calls. Read-only
+ * is deny-by-default: only the RPCs rpc-classes.ts lists as reads are sent.
+ */
+export class GrpcConnection {
+  readonly endpoint: EndpointInfo;
+  readonly readonly: boolean;
+  private readonly shared: SharedChannel;
+
+  /**
+   * `channelOf`: send over that connection's channel (the same socket, another label: CRI served on
+   * containerd's socket) instead of opening a second one.
+   */
+  constructor(endpoint: EndpointInfo, opts: {readonly?: boolean; channelOf?: GrpcConnection} = {}) {
+    this.endpoint = endpoint;
+    this.readonly = opts.readonly ?? false;
+    if (opts.channelOf && !sameSocket(opts.channelOf.endpoint.address, endpoint.address)) {
+      throw new Error(`cannot share the channel to ${opts.channelOf.endpoint.address} with ${endpoint.address}`);
+    }
+    this.shared = opts.channelOf?.shared ?? new SharedChannel(endpoint.address);
+  }
+
+  /** Whether both send over the same channel. */
+  sharesChannelWith(other: GrpcConnection): boolean {
+    return this.shared === other.shared;
+  }
+
+  private client(protoFile: string, service: string): AnyClient {
+    return this.shared.client(this, protoFile, service);
+  }
+
   private metadata(opts: CallOptions): grpc.Metadata {
     const md = new grpc.Metadata();
     if (opts.namespace) md.set('containerd-namespace', opts.namespace);
     return md;
   }
 
-  private refuseIfReadonly(method: string, opts: CallOptions): void {
-    if (opts.mutating && this.readonly) {
-      throw new UndockError('readonly', `refused ${method}: undock runs with --readonly`, 'restart without --readonly to change things');
+  /** Deny by default: under --readonly only a classified read is sent. */
+  private refuseIfReadonly(service: string, method: string): void {
+    if (this.readonly && !isReadRpc(service, method)) {
+      throw new UndockError('readonly', `refused ${rpcName(service, method)}: undock runs with --readonly`, 'restart without --readonly to change things');
     }
   }
 
   async unary<Req, Res>(protoFile: string, service: string, method: string, req: Req, opts: CallOptions = {}): Promise<Res> {
-    this.refuseIfReadonly(method, opts);
+    this.refuseIfReadonly(service, method);
     const client = this.client(protoFile, service);
     // deadlineMs 0: no deadline (a Wait that lasts as long as the process), as for streams.
     const deadline = opts.deadlineMs === 0 ? Infinity : new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
@@ -121,7 +168,7 @@ export class GrpcConnection {
     req: Req,
     opts: CallOptions & {onMessage?: (m: Msg) => void} = {},
   ): Promise<Msg[]> {
-    this.refuseIfReadonly(method, opts);
+    this.refuseIfReadonly(service, method);
     const client = this.client(protoFile, service);
     const callOpts: grpc.CallOptions = {};
     if (opts.deadlineMs !== 0) callOpts.deadline = new Date(Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS));
@@ -178,11 +225,9 @@ export class GrpcConnection {
     }
   }
 
+  /** Closes the channel once every connection sharing it has closed; a later call opens it again. */
   close(): void {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
-    this.channel?.close();
-    this.channel = undefined;
+    this.shared.release(this);
   }
 }
 
