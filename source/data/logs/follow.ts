@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {UndockError} from '../errors.js';
-import {CriLogParser, type LogLine} from './cri-log.js';
+import type {LogLine} from './cri-log.js';
+import {isCriPartial, LineSplitter, NEWLINE} from './lines.js';
 
 export type {LogLine, LogStream} from './cri-log.js';
 
@@ -31,15 +32,6 @@ export interface LogFollower {
 const TAIL_CHUNK = 64 * 1024;
 // Reading forwards: one batch of lines per chunk, so a huge backlog never sits in memory at once.
 const FORWARD_CHUNK = 256 * 1024;
-// A "line" that never ends (a progress bar redrawn with \r) is cut here rather than kept growing.
-const MAX_LINE_BYTES = 1024 * 1024;
-const NEWLINE = 0x0a;
-
-function plainLine(buf: Buffer, start: number, end: number): LogLine {
-  // A container with a terminal writes \r\n.
-  if (end > start && buf[end - 1] === 0x0d) end--;
-  return {text: buf.toString('utf8', start, end)};
-}
 
 function fileError(e: unknown, file: string): UndockError {
   const code = (e as NodeJS.ErrnoException).code;
@@ -54,25 +46,15 @@ function countNewlines(buf: Buffer): number {
   return n;
 }
 
-/** The tag field of a CRI line says whether it is a chunk (P) of a longer line; cheap, without parsing the time. */
-function isCriPartial(buf: Buffer, start: number, end: number): boolean {
-  const s1 = buf.indexOf(0x20, start);
-  if (s1 < 0 || s1 >= end) return false;
-  const s2 = buf.indexOf(0x20, s1 + 1);
-  return s2 >= 0 && s2 + 1 < end && buf[s2 + 1] === 0x50 /* P */ && (s2 + 2 === end || buf[s2 + 2] === 0x20 || buf[s2 + 2] === 0x3a);
-}
-
 class Follower implements LogFollower {
   private readonly file: string;
   private readonly opts: FollowOptions;
-  private readonly parser = new CriLogParser();
+  private readonly splitter: LineSplitter;
   private fh?: fs.promises.FileHandle;
   private ino = 0;
   private dev = 0;
   /** Where the next forward read starts. */
   private pos = 0;
-  /** The bytes of a line whose newline has not arrived yet. */
-  private carry: Buffer = Buffer.alloc(0);
   private stopped = false;
   private busy = false;
   private again = false;
@@ -86,6 +68,7 @@ class Follower implements LogFollower {
   constructor(file: string, opts: FollowOptions) {
     this.file = file;
     this.opts = opts;
+    this.splitter = new LineSplitter(opts.format);
   }
 
   start(): void {
@@ -100,7 +83,7 @@ class Follower implements LogFollower {
           // The whole file: read forwards in batches rather than holding it all at once.
           const delivered = this.deliveries;
           await this.readForward();
-          const rest = this.opts.follow ? [] : this.finish();
+          const rest = this.opts.follow ? [] : this.splitter.finish();
           if (this.deliveries === delivered || rest.length > 0) this.opts.onLines(rest);
         }
       }
@@ -201,8 +184,7 @@ class Follower implements LogFollower {
       this.ino = st.ino;
       this.dev = st.dev;
       this.pos = 0;
-      this.carry = Buffer.alloc(0);
-      this.parser.reset();
+      this.splitter.reset();
       this.lastError = undefined;
       return true;
     } catch (e) {
@@ -214,7 +196,7 @@ class Follower implements LogFollower {
 
   /**
    * The last `tail` lines, reading backwards from the end in chunks until enough lines are in hand,
-   * so a huge file opens as fast as a small one. Leaves pos at the end and the unfinished last line in carry.
+   * so a huge file opens as fast as a small one. Leaves pos at the end and the unfinished last line in the splitter.
    */
   private async readTail(size: number): Promise<LogLine[]> {
     const tail = Math.max(0, Math.floor(this.opts.tail));
@@ -254,10 +236,10 @@ class Follower implements LogFollower {
     const lastNewline = data.lastIndexOf(NEWLINE);
     if (lastNewline < 0) {
       // No complete line: all of it is the unfinished last line (or the part of it in hand, when tail is 0).
-      this.carry = from === 0 ? Buffer.from(data) : Buffer.alloc(0);
-      return !this.opts.follow && tail > 0 ? this.finish() : [];
+      this.splitter.hold(from === 0 ? Buffer.from(data) : Buffer.alloc(0));
+      return !this.opts.follow && tail > 0 ? this.splitter.finish() : [];
     }
-    this.carry = Buffer.from(data.subarray(lastNewline + 1));
+    this.splitter.hold(Buffer.from(data.subarray(lastNewline + 1)));
     if (tail === 0) return [];
     // From the middle of the file the first piece is a cut-off line: skip it.
     let start = from > 0 ? data.indexOf(NEWLINE) + 1 : 0;
@@ -276,14 +258,11 @@ class Follower implements LogFollower {
     }
     const lines: LogLine[] = [];
     for (let nl = data.indexOf(NEWLINE, start); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-      if (!cri) lines.push(plainLine(data, start, nl));
-      else {
-        const whole = this.parser.push(data.toString('utf8', start, nl));
-        if (whole) lines.push(whole);
-      }
+      const whole = this.splitter.line(data, start, nl);
+      if (whole) lines.push(whole);
     }
     // A file that will not be read again: its unfinished last line counts as a line.
-    if (!this.opts.follow) lines.push(...this.finish());
+    if (!this.opts.follow) lines.push(...this.splitter.finish());
     return lines.length > tail ? lines.slice(lines.length - tail) : lines;
   }
 
@@ -295,46 +274,11 @@ class Follower implements LogFollower {
       const {bytesRead} = await this.fh.read(buf, 0, FORWARD_CHUNK, this.pos);
       if (bytesRead === 0) return;
       this.pos += bytesRead;
-      this.deliver(this.split(buf.subarray(0, bytesRead)));
+      this.deliver(this.splitter.split(buf.subarray(0, bytesRead)));
       if (bytesRead < FORWARD_CHUNK) return;
       // Let the UI breathe between chunks of a big backlog.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private split(fresh: Buffer): LogLine[] {
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, fresh]) : fresh;
-    const lines: LogLine[] = [];
-    let start = 0;
-    for (let nl = data.indexOf(NEWLINE); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-      if (this.opts.format === 'plain') lines.push(plainLine(data, start, nl));
-      else {
-        const whole = this.parser.push(data.toString('utf8', start, nl));
-        if (whole) lines.push(whole);
-      }
-    }
-    // Copied: the read buffer is reused.
-    this.carry = Buffer.from(data.subarray(start));
-    if (this.carry.length > MAX_LINE_BYTES) {
-      lines.push(this.opts.format === 'plain' ? plainLine(this.carry, 0, this.carry.length) : {text: this.carry.toString('utf8')});
-      this.carry = Buffer.alloc(0);
-    }
-    return lines;
-  }
-
-  /** What is left when a file is done with: the unfinished last line and unfinished CRI chunks. */
-  private finish(): LogLine[] {
-    const lines: LogLine[] = [];
-    if (this.carry.length > 0) {
-      if (this.opts.format === 'plain') lines.push(plainLine(this.carry, 0, this.carry.length));
-      else {
-        const whole = this.parser.push(this.carry.toString('utf8'));
-        if (whole) lines.push(whole);
-      }
-      this.carry = Buffer.alloc(0);
-    }
-    if (this.opts.format === 'cri') lines.push(...this.parser.flush());
-    return lines;
   }
 
   private deliver(lines: LogLine[]): void {
@@ -353,8 +297,7 @@ class Follower implements LogFollower {
     if (size < this.pos) {
       // Truncated in place (copytruncate): start over from the beginning.
       this.pos = 0;
-      this.carry = Buffer.alloc(0);
-      this.parser.reset();
+      this.splitter.reset();
       this.opts.onRotate?.();
     }
     await this.readForward();
@@ -368,7 +311,7 @@ class Follower implements LogFollower {
     }
     if (st.ino === this.ino && st.dev === this.dev) return;
     // Replaced: the old file has been read to its end above; go on with the new one from its start.
-    this.deliver(this.finish());
+    this.deliver(this.splitter.finish());
     this.closeFile();
     if (await this.open()) {
       this.opts.onRotate?.();
