@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {UndockError} from '../errors.js';
 import type {LogLine} from './cri-log.js';
-import {isCriPartial, LineSplitter, NEWLINE} from './lines.js';
+import {LineSplitter} from './lines.js';
+import {readTail} from './tail.js';
 
 export type {LogLine, LogStream} from './cri-log.js';
 
@@ -28,8 +29,6 @@ export interface LogFollower {
   stop(): void;
 }
 
-// Reading backwards for the tail: lines are usually far shorter than this.
-const TAIL_CHUNK = 64 * 1024;
 // Reading forwards: one batch of lines per chunk, so a huge backlog never sits in memory at once.
 const FORWARD_CHUNK = 256 * 1024;
 
@@ -38,12 +37,6 @@ function fileError(e: unknown, file: string): UndockError {
   if (code === 'ENOENT') return new UndockError('not-found', `no log file at ${file}`, 'has the container started yet?');
   if (code === 'EACCES' || code === 'EPERM') return new UndockError('permission', `cannot read ${file}: permission denied`, 'run undock as root');
   return new UndockError('unknown', `reading ${file} failed: ${(e as Error).message}`);
-}
-
-function countNewlines(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(NEWLINE); i >= 0; i = buf.indexOf(NEWLINE, i + 1)) n++;
-  return n;
 }
 
 class Follower implements LogFollower {
@@ -77,7 +70,9 @@ class Follower implements LogFollower {
       if (opened) {
         const size = (await this.fh!.stat()).size;
         if (Number.isFinite(this.opts.tail)) {
-          const initial = await this.readTail(size);
+          const initial = await readTail(this.fh!, size, this.opts, this.splitter);
+          // Following goes on from where the tail ended.
+          this.pos = size;
           if (!this.stopped) this.opts.onLines(initial);
         } else {
           // The whole file: read forwards in batches rather than holding it all at once.
@@ -192,78 +187,6 @@ class Follower implements LogFollower {
       this.report(e);
       return false;
     }
-  }
-
-  /**
-   * The last `tail` lines, reading backwards from the end in chunks until enough lines are in hand,
-   * so a huge file opens as fast as a small one. Leaves pos at the end and the unfinished last line in the splitter.
-   */
-  private async readTail(size: number): Promise<LogLine[]> {
-    const tail = Math.max(0, Math.floor(this.opts.tail));
-    const cri = this.opts.format === 'cri';
-    // One newline more than lines wanted: the first piece in hand is usually a cut-off line. CRI: one
-    // more per stream, so a line whose first chunks were cut off mostly falls outside the tail.
-    const margin = cri ? 2 : 1;
-    let want = tail + margin;
-    const chunks: Buffer[] = [];
-    let from = size;
-    let newlines = 0;
-    for (;;) {
-      while (from > 0 && newlines < want) {
-        const length = Math.min(TAIL_CHUNK, from);
-        from -= length;
-        const buf = Buffer.allocUnsafe(length);
-        const {bytesRead} = await this.fh!.read(buf, 0, length, from);
-        const chunk = buf.subarray(0, bytesRead);
-        chunks.unshift(chunk);
-        newlines += countNewlines(chunk);
-      }
-      if (!cri || from === 0 || tail === 0) break;
-      // P chunks do not end a line: count the line ends (F, or unparsable lines) in hand.
-      const data = Buffer.concat(chunks);
-      chunks.length = 0;
-      chunks.push(data);
-      let ends = 0;
-      let start = data.indexOf(NEWLINE) + 1;
-      for (let nl = data.indexOf(NEWLINE, start); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-        if (!isCriPartial(data, start, nl)) ends++;
-      }
-      if (ends >= tail + margin) break;
-      want = newlines * 2;
-    }
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    this.pos = size;
-    const lastNewline = data.lastIndexOf(NEWLINE);
-    if (lastNewline < 0) {
-      // No complete line: all of it is the unfinished last line (or the part of it in hand, when tail is 0).
-      this.splitter.hold(from === 0 ? Buffer.from(data) : Buffer.alloc(0));
-      return !this.opts.follow && tail > 0 ? this.splitter.finish() : [];
-    }
-    this.splitter.hold(Buffer.from(data.subarray(lastNewline + 1)));
-    if (tail === 0) return [];
-    // From the middle of the file the first piece is a cut-off line: skip it.
-    let start = from > 0 ? data.indexOf(NEWLINE) + 1 : 0;
-    // Parse only what the tail needs: skip the complete lines before the last tail+margin line ends.
-    const ends = (at: number) => {
-      let n = 0;
-      for (let nl = data.indexOf(NEWLINE, at); nl >= 0; at = nl + 1, nl = data.indexOf(NEWLINE, at)) {
-        if (!cri || !isCriPartial(data, at, nl)) n++;
-      }
-      return n;
-    };
-    for (let extra = ends(start) - (tail + margin); extra > 0; ) {
-      const nl = data.indexOf(NEWLINE, start);
-      if (!cri || !isCriPartial(data, start, nl)) extra--;
-      start = nl + 1;
-    }
-    const lines: LogLine[] = [];
-    for (let nl = data.indexOf(NEWLINE, start); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-      const whole = this.splitter.line(data, start, nl);
-      if (whole) lines.push(whole);
-    }
-    // A file that will not be read again: its unfinished last line counts as a line.
-    if (!this.opts.follow) lines.push(...this.splitter.finish());
-    return lines.length > tail ? lines.slice(lines.length - tail) : lines;
   }
 
   /** Reads from pos to the end of the open file, handing over lines one chunk at a time. */
