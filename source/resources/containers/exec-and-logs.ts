@@ -1,4 +1,5 @@
-import {execInContainer, pickShell} from '../../data/containerd/exec.js';
+import {execInContainer} from '../../data/containerd/exec.js';
+import {pickShell} from '../../data/containerd/exec-shell.js';
 import {criLogPath, nativeLogPath, previousAttemptLog} from '../../data/logs/paths.js';
 import type {Action, ActionResult} from '../types.js';
 
