@@ -11,7 +11,8 @@ import {createDataContext} from '../../source/context.js';
 import {getContainer} from '../../source/data/containerd/containers.js';
 import {getTask} from '../../source/data/containerd/tasks.js';
 import {UndockError} from '../../source/data/errors.js';
-import {criLogPath, followLog, nativeLogPath, previousAttemptLog, type FollowOptions, type LogLine} from '../../source/data/logs/follow.js';
+import {followLog, type FollowOptions, type LogLine} from '../../source/data/logs/follow.js';
+import {criLogPath, nativeLogPath, previousAttemptLog} from '../../source/data/logs/paths.js';
 import {LineRing} from '../../source/data/logs/ring.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 

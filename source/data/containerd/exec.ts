@@ -1,15 +1,12 @@
-import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import type {Readable, Writable} from 'node:stream';
-import {promisify} from 'node:util';
 import {UndockError} from '../errors.js';
 import {encodeJsonAny, ociProcessTypeUrl} from '../grpc/any.js';
 import type {ContainerdClient} from './client.js';
 import {getContainer, type ContainerRecord} from './containers.js';
+import {endedOrStalled, errorText, execFifos, fifoHint} from './exec-fifos.js';
 import {mergeEnv} from './oci-spec.js';
 import {getTask, type TaskRecord} from './tasks.js';
 
@@ -86,7 +83,8 @@ function notRunning(containerId: string, task: TaskRecord | undefined): UndockEr
   return new UndockError('invalid', `container ${containerId} is not running`, 'start it first');
 }
 
-async function runningTask(c: ContainerdClient, ns: string, containerId: string): Promise<TaskRecord> {
+/** The task of a container that must be running, else an error saying why it is not (missing, paused, stopped). */
+export async function runningTask(c: ContainerdClient, ns: string, containerId: string): Promise<TaskRecord> {
   const task = await getTask(c, ns, containerId);
   if (task?.status === 'running') return task;
   if (!task) {
@@ -96,59 +94,6 @@ async function runningTask(c: ContainerdClient, ns: string, containerId: string)
     });
   }
   throw notRunning(containerId, task);
-}
-
-/** Resolves a path inside a root folder, following symlinks (absolute ones relative to that root). */
-function resolveInRoot(root: string, target: string): string | undefined {
-  const pending = target.split('/').filter(Boolean);
-  const done: string[] = [];
-  let hops = 0;
-  while (pending.length > 0) {
-    const part = pending.shift()!;
-    if (part === '.') continue;
-    if (part === '..') {
-      done.pop();
-      continue;
-    }
-    const here = path.join(root, ...done, part);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(here);
-    } catch {
-      return undefined;
-    }
-    if (st.isSymbolicLink()) {
-      if (++hops > 40) return undefined;
-      const link = fs.readlinkSync(here);
-      if (link.startsWith('/')) done.length = 0;
-      pending.unshift(...link.split('/').filter(Boolean));
-      continue;
-    }
-    done.push(part);
-  }
-  return path.join(root, ...done);
-}
-
-const shellCandidates = ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash'];
-
-/**
- * The shell to exec: bash where the container's root filesystem has it, else /bin/sh. Looks at the
- * running task's root through /proc/<pid>/root (undock runs on the node), so nothing runs in the container.
- */
-export async function pickShell(c: ContainerdClient, ns: string, containerId: string): Promise<string[]> {
-  const task = await runningTask(c, ns, containerId);
-  const root = `/proc/${task.pid}/root`;
-  for (const candidate of shellCandidates) {
-    const found = resolveInRoot(root, candidate);
-    if (!found) continue;
-    try {
-      const st = fs.statSync(found);
-      if (st.isFile() && (st.mode & 0o111) !== 0) return [candidate];
-    } catch {
-      // Not there after all: try the next one.
-    }
-  }
-  return ['/bin/sh'];
 }
 
 function processSpec(spec: unknown, containerId: string, opts: ExecOptions): OciProcess {
@@ -164,23 +109,6 @@ function processSpec(spec: unknown, containerId: string, opts: ExecOptions): Oci
   delete proc.consoleSize;
   if (opts.tty && opts.cols && opts.rows) proc.consoleSize = {height: opts.rows, width: opts.cols};
   return proc;
-}
-
-const execFileAsync = promisify(execFile);
-
-const fifoHint = 'undock must run on the host of the containerd socket, with a temp folder the shim can see (set TMPDIR)';
-
-async function makeFifos(dir: string, names: string[]): Promise<void> {
-  try {
-    await execFileAsync('mkfifo', ['-m', '600', ...names.map((n) => path.join(dir, n))]);
-  } catch (e) {
-    const why = ((e as {stderr?: string}).stderr || (e as Error).message).trim().split('\n')[0];
-    throw new UndockError('unavailable', `cannot make the exec FIFOs in ${dir}: ${why}`, fifoHint);
-  }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Makes the Start error of a failed exec say what went wrong in the user's terms. */
@@ -206,52 +134,6 @@ function startError(e: unknown, containerId: string, command: string, cwd: strin
   return e;
 }
 
-/** Opens a FIFO without blocking; a pipe handle (not the thread pool) does the reading or writing. */
-function openFifo(file: string, mode: 'read' | 'write'): net.Socket {
-  // O_RDONLY|O_NONBLOCK opens at once and epoll reports nothing until a writer has come and gone; O_RDWR
-  // never waits for a reader (Linux). Neither ties up a libuv thread on a peer that may never come.
-  const flags = mode === 'read' ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : fs.constants.O_RDWR | fs.constants.O_NONBLOCK;
-  let fd: number;
-  try {
-    fd = fs.openSync(file, flags);
-  } catch (e) {
-    throw new UndockError('unavailable', `cannot open the exec FIFO ${file}: ${errorText(e)}`, fifoHint);
-  }
-  const socket = new net.Socket({fd, readable: mode === 'read', writable: mode === 'write'});
-  // A stream error (none expected on a FIFO) must not crash the process when nobody listens.
-  socket.on('error', () => undefined);
-  return socket;
-}
-
-/**
- * Resolves true when the stream has ended, or false once it has made no progress (nothing read from
- * the FIFO, nothing taken by its reader) for stallMs: a reader that stopped reading does not hold the exit up.
- */
-function endedOrStalled(stream: net.Socket | undefined, stallMs: number): Promise<boolean> {
-  if (!stream || stream.readableEnded || stream.destroyed) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const progress = () => `${stream.bytesRead}/${stream.readableLength}`;
-    let last = progress();
-    let still = 0;
-    const step = Math.min(200, stallMs);
-    const done = (value: boolean) => {
-      clearInterval(timer);
-      stream.off('end', onEnd);
-      stream.off('close', onEnd);
-      resolve(value);
-    };
-    const onEnd = () => done(true);
-    const timer = setInterval(() => {
-      const now = progress();
-      still = now === last ? still + step : 0;
-      last = now;
-      if (still >= stallMs) done(false);
-    }, step);
-    stream.once('end', onEnd);
-    stream.once('close', onEnd);
-  });
-}
-
 /**
  * Runs a process in a running container the way `ctr tasks exec` does: the container's own process
  * spec with new args, stdio over FIFOs on this host (with a terminal if tty). Works for native
@@ -261,37 +143,17 @@ function endedOrStalled(stream: net.Socket | undefined, stallMs: number): Promis
 export async function execInContainer(c: ContainerdClient, ns: string, containerId: string, opts: ExecOptions): Promise<ExecSession> {
   if (opts.args.length === 0) throw new UndockError('invalid', 'exec needs a command');
   const execId = `undock-${randomBytes(6).toString('hex')}`;
-  const ownDir = !opts.fifoDir;
-  const names = {stdin: `${execId}-stdin`, stdout: `${execId}-stdout`, stderr: `${execId}-stderr`};
-  let fifoDir = opts.fifoDir ?? '';
-  const fifo = (n: keyof typeof names) => path.join(fifoDir, names[n]);
-  const streams: net.Socket[] = [];
-  const removeFifos = async () => {
-    for (const s of streams) s.destroy();
-    if (!fifoDir) return;
-    if (ownDir) await fs.promises.rm(fifoDir, {recursive: true, force: true}).catch(() => undefined);
-    else await Promise.all(Object.values(names).map((n) => fs.promises.rm(path.join(fifoDir, n), {force: true}).catch(() => undefined)));
-  };
-  const makeFifoSet = async () => {
-    if (ownDir) {
-      try {
-        fifoDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'undock-exec-'));
-      } catch (e) {
-        throw new UndockError('unavailable', `cannot make a folder for the exec FIFOs: ${errorText(e)}`, fifoHint);
-      }
-    }
-    await makeFifos(fifoDir, opts.tty ? [names.stdin, names.stdout] : [names.stdin, names.stdout, names.stderr]);
-  };
+  const fifos = execFifos(execId, opts.tty, opts.fifoDir);
 
   // The checks and the FIFOs (mkfifo is a child process, a few ms) at the same time.
   const [containerResult, taskResult, fifoResult] = await Promise.allSettled([
     getContainer(c, ns, containerId),
     runningTask(c, ns, containerId),
-    makeFifoSet(),
+    fifos.make(),
   ]);
   const failed = [taskResult, containerResult, fifoResult].find((r) => r.status === 'rejected');
   if (failed) {
-    await removeFifos();
+    await fifos.remove();
     const e = failed.reason;
     throw isKind(e, 'not-found') && failed === containerResult ? new UndockError('not-found', `no container ${containerId} in namespace ${ns}`) : e;
   }
@@ -299,7 +161,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
   try {
     spec = processSpec((containerResult as PromiseFulfilledResult<ContainerRecord>).value.spec, containerId, opts);
   } catch (e) {
-    await removeFifos();
+    await fifos.remove();
     throw e;
   }
 
@@ -314,18 +176,13 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
   let registered = false;
   try {
     // Open our ends before Start: the shim's blocking open of stdout then returns at once.
-    stdout = openFifo(fifo('stdout'), 'read');
-    streams.push(stdout);
-    if (!opts.tty) {
-      stderr = openFifo(fifo('stderr'), 'read');
-      streams.push(stderr);
-    }
-    stdin = openFifo(fifo('stdin'), 'write');
-    streams.push(stdin);
+    stdout = fifos.open('stdout', 'read');
+    if (!opts.tty) stderr = fifos.open('stderr', 'read');
+    stdin = fifos.open('stdin', 'write');
     await call('Exec', {
-      stdin: fifo('stdin'),
-      stdout: fifo('stdout'),
-      stderr: opts.tty ? '' : fifo('stderr'),
+      stdin: fifos.path('stdin'),
+      stdout: fifos.path('stdout'),
+      stderr: opts.tty ? '' : fifos.path('stderr'),
       terminal: opts.tty,
       spec: encodeJsonAny(ociProcessTypeUrl, spec),
     }).catch((e: unknown) => {
@@ -335,7 +192,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
     });
     registered = true;
     await call('Start', {}, START_DEADLINE_MS).catch((e: unknown) => {
-      throw startError(e, containerId, opts.args[0], spec.cwd ?? '/', fifoDir);
+      throw startError(e, containerId, opts.args[0], spec.cwd ?? '/', fifos.dir);
     });
   } catch (e) {
     if (registered) {
@@ -344,7 +201,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
       await call('Wait', {}, 2_000).catch(() => undefined);
       await deleteProcess();
     }
-    await removeFifos();
+    await fifos.remove();
     throw e instanceof Error && !(e instanceof UndockError) ? new UndockError('unknown', `exec in container ${containerId} failed: ${e.message}`) : e;
   }
 
@@ -363,7 +220,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
       exitCode = res.exit_status ?? 0;
     } catch (e) {
       await deleteProcess();
-      await removeFifos();
+      await fifos.remove();
       throw e;
     }
     // Wait can answer before the last output is through the FIFO: give the shim time to finish copying,
@@ -371,7 +228,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
     await Promise.all([endedOrStalled(stdout, OUTPUT_STALL_MS), endedOrStalled(stderr, OUTPUT_STALL_MS)]);
     await deleteProcess();
     await Promise.all([endedOrStalled(stdout, READER_STALL_MS), endedOrStalled(stderr, READER_STALL_MS)]);
-    await removeFifos();
+    await fifos.remove();
     return exitCode;
   })();
   // The caller may never look at exited; a failure there must not become an unhandled rejection.

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {logUriLabel} from '../containerd/tasks.js';
-import type {CriClient} from '../cri/client.js';
 import {UndockError} from '../errors.js';
-import {CriLogParser, type LogLine} from './cri-log.js';
+import type {LogLine} from './cri-log.js';
+import {LineSplitter} from './lines.js';
+import {readTail} from './tail.js';
 
 export type {LogLine, LogStream} from './cri-log.js';
 
@@ -30,19 +29,8 @@ export interface LogFollower {
   stop(): void;
 }
 
-// Reading backwards for the tail: lines are usually far shorter than this.
-const TAIL_CHUNK = 64 * 1024;
 // Reading forwards: one batch of lines per chunk, so a huge backlog never sits in memory at once.
 const FORWARD_CHUNK = 256 * 1024;
-// A "line" that never ends (a progress bar redrawn with \r) is cut here rather than kept growing.
-const MAX_LINE_BYTES = 1024 * 1024;
-const NEWLINE = 0x0a;
-
-function plainLine(buf: Buffer, start: number, end: number): LogLine {
-  // A container with a terminal writes \r\n.
-  if (end > start && buf[end - 1] === 0x0d) end--;
-  return {text: buf.toString('utf8', start, end)};
-}
 
 function fileError(e: unknown, file: string): UndockError {
   const code = (e as NodeJS.ErrnoException).code;
@@ -51,31 +39,15 @@ function fileError(e: unknown, file: string): UndockError {
   return new UndockError('unknown', `reading ${file} failed: ${(e as Error).message}`);
 }
 
-function countNewlines(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(NEWLINE); i >= 0; i = buf.indexOf(NEWLINE, i + 1)) n++;
-  return n;
-}
-
-/** The tag field of a CRI line says whether it is a chunk (P) of a longer line; cheap, without parsing the time. */
-function isCriPartial(buf: Buffer, start: number, end: number): boolean {
-  const s1 = buf.indexOf(0x20, start);
-  if (s1 < 0 || s1 >= end) return false;
-  const s2 = buf.indexOf(0x20, s1 + 1);
-  return s2 >= 0 && s2 + 1 < end && buf[s2 + 1] === 0x50 /* P */ && (s2 + 2 === end || buf[s2 + 2] === 0x20 || buf[s2 + 2] === 0x3a);
-}
-
 class Follower implements LogFollower {
   private readonly file: string;
   private readonly opts: FollowOptions;
-  private readonly parser = new CriLogParser();
+  private readonly splitter: LineSplitter;
   private fh?: fs.promises.FileHandle;
   private ino = 0;
   private dev = 0;
   /** Where the next forward read starts. */
   private pos = 0;
-  /** The bytes of a line whose newline has not arrived yet. */
-  private carry: Buffer = Buffer.alloc(0);
   private stopped = false;
   private busy = false;
   private again = false;
@@ -89,6 +61,7 @@ class Follower implements LogFollower {
   constructor(file: string, opts: FollowOptions) {
     this.file = file;
     this.opts = opts;
+    this.splitter = new LineSplitter(opts.format);
   }
 
   start(): void {
@@ -97,13 +70,15 @@ class Follower implements LogFollower {
       if (opened) {
         const size = (await this.fh!.stat()).size;
         if (Number.isFinite(this.opts.tail)) {
-          const initial = await this.readTail(size);
+          const initial = await readTail(this.fh!, size, this.opts, this.splitter);
+          // Following goes on from where the tail ended.
+          this.pos = size;
           if (!this.stopped) this.opts.onLines(initial);
         } else {
           // The whole file: read forwards in batches rather than holding it all at once.
           const delivered = this.deliveries;
           await this.readForward();
-          const rest = this.opts.follow ? [] : this.finish();
+          const rest = this.opts.follow ? [] : this.splitter.finish();
           if (this.deliveries === delivered || rest.length > 0) this.opts.onLines(rest);
         }
       }
@@ -204,8 +179,7 @@ class Follower implements LogFollower {
       this.ino = st.ino;
       this.dev = st.dev;
       this.pos = 0;
-      this.carry = Buffer.alloc(0);
-      this.parser.reset();
+      this.splitter.reset();
       this.lastError = undefined;
       return true;
     } catch (e) {
@@ -213,81 +187,6 @@ class Follower implements LogFollower {
       this.report(e);
       return false;
     }
-  }
-
-  /**
-   * The last `tail` lines, reading backwards from the end in chunks until enough lines are in hand,
-   * so a huge file opens as fast as a small one. Leaves pos at the end and the unfinished last line in carry.
-   */
-  private async readTail(size: number): Promise<LogLine[]> {
-    const tail = Math.max(0, Math.floor(this.opts.tail));
-    const cri = this.opts.format === 'cri';
-    // One newline more than lines wanted: the first piece in hand is usually a cut-off line. CRI: one
-    // more per stream, so a line whose first chunks were cut off mostly falls outside the tail.
-    const margin = cri ? 2 : 1;
-    let want = tail + margin;
-    const chunks: Buffer[] = [];
-    let from = size;
-    let newlines = 0;
-    for (;;) {
-      while (from > 0 && newlines < want) {
-        const length = Math.min(TAIL_CHUNK, from);
-        from -= length;
-        const buf = Buffer.allocUnsafe(length);
-        const {bytesRead} = await this.fh!.read(buf, 0, length, from);
-        const chunk = buf.subarray(0, bytesRead);
-        chunks.unshift(chunk);
-        newlines += countNewlines(chunk);
-      }
-      if (!cri || from === 0 || tail === 0) break;
-      // P chunks do not end a line: count the line ends (F, or unparsable lines) in hand.
-      const data = Buffer.concat(chunks);
-      chunks.length = 0;
-      chunks.push(data);
-      let ends = 0;
-      let start = data.indexOf(NEWLINE) + 1;
-      for (let nl = data.indexOf(NEWLINE, start); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-        if (!isCriPartial(data, start, nl)) ends++;
-      }
-      if (ends >= tail + margin) break;
-      want = newlines * 2;
-    }
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    this.pos = size;
-    const lastNewline = data.lastIndexOf(NEWLINE);
-    if (lastNewline < 0) {
-      // No complete line: all of it is the unfinished last line (or the part of it in hand, when tail is 0).
-      this.carry = from === 0 ? Buffer.from(data) : Buffer.alloc(0);
-      return !this.opts.follow && tail > 0 ? this.finish() : [];
-    }
-    this.carry = Buffer.from(data.subarray(lastNewline + 1));
-    if (tail === 0) return [];
-    // From the middle of the file the first piece is a cut-off line: skip it.
-    let start = from > 0 ? data.indexOf(NEWLINE) + 1 : 0;
-    // Parse only what the tail needs: skip the complete lines before the last tail+margin line ends.
-    const ends = (at: number) => {
-      let n = 0;
-      for (let nl = data.indexOf(NEWLINE, at); nl >= 0; at = nl + 1, nl = data.indexOf(NEWLINE, at)) {
-        if (!cri || !isCriPartial(data, at, nl)) n++;
-      }
-      return n;
-    };
-    for (let extra = ends(start) - (tail + margin); extra > 0; ) {
-      const nl = data.indexOf(NEWLINE, start);
-      if (!cri || !isCriPartial(data, start, nl)) extra--;
-      start = nl + 1;
-    }
-    const lines: LogLine[] = [];
-    for (let nl = data.indexOf(NEWLINE, start); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-      if (!cri) lines.push(plainLine(data, start, nl));
-      else {
-        const whole = this.parser.push(data.toString('utf8', start, nl));
-        if (whole) lines.push(whole);
-      }
-    }
-    // A file that will not be read again: its unfinished last line counts as a line.
-    if (!this.opts.follow) lines.push(...this.finish());
-    return lines.length > tail ? lines.slice(lines.length - tail) : lines;
   }
 
   /** Reads from pos to the end of the open file, handing over lines one chunk at a time. */
@@ -298,46 +197,11 @@ class Follower implements LogFollower {
       const {bytesRead} = await this.fh.read(buf, 0, FORWARD_CHUNK, this.pos);
       if (bytesRead === 0) return;
       this.pos += bytesRead;
-      this.deliver(this.split(buf.subarray(0, bytesRead)));
+      this.deliver(this.splitter.split(buf.subarray(0, bytesRead)));
       if (bytesRead < FORWARD_CHUNK) return;
       // Let the UI breathe between chunks of a big backlog.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private split(fresh: Buffer): LogLine[] {
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, fresh]) : fresh;
-    const lines: LogLine[] = [];
-    let start = 0;
-    for (let nl = data.indexOf(NEWLINE); nl >= 0; start = nl + 1, nl = data.indexOf(NEWLINE, start)) {
-      if (this.opts.format === 'plain') lines.push(plainLine(data, start, nl));
-      else {
-        const whole = this.parser.push(data.toString('utf8', start, nl));
-        if (whole) lines.push(whole);
-      }
-    }
-    // Copied: the read buffer is reused.
-    this.carry = Buffer.from(data.subarray(start));
-    if (this.carry.length > MAX_LINE_BYTES) {
-      lines.push(this.opts.format === 'plain' ? plainLine(this.carry, 0, this.carry.length) : {text: this.carry.toString('utf8')});
-      this.carry = Buffer.alloc(0);
-    }
-    return lines;
-  }
-
-  /** What is left when a file is done with: the unfinished last line and unfinished CRI chunks. */
-  private finish(): LogLine[] {
-    const lines: LogLine[] = [];
-    if (this.carry.length > 0) {
-      if (this.opts.format === 'plain') lines.push(plainLine(this.carry, 0, this.carry.length));
-      else {
-        const whole = this.parser.push(this.carry.toString('utf8'));
-        if (whole) lines.push(whole);
-      }
-      this.carry = Buffer.alloc(0);
-    }
-    if (this.opts.format === 'cri') lines.push(...this.parser.flush());
-    return lines;
   }
 
   private deliver(lines: LogLine[]): void {
@@ -356,8 +220,7 @@ class Follower implements LogFollower {
     if (size < this.pos) {
       // Truncated in place (copytruncate): start over from the beginning.
       this.pos = 0;
-      this.carry = Buffer.alloc(0);
-      this.parser.reset();
+      this.splitter.reset();
       this.opts.onRotate?.();
     }
     await this.readForward();
@@ -371,7 +234,7 @@ class Follower implements LogFollower {
     }
     if (st.ino === this.ino && st.dev === this.dev) return;
     // Replaced: the old file has been read to its end above; go on with the new one from its start.
-    this.deliver(this.finish());
+    this.deliver(this.splitter.finish());
     this.closeFile();
     if (await this.open()) {
       this.opts.onRotate?.();
@@ -390,40 +253,4 @@ export function followLog(file: string, opts: FollowOptions): LogFollower {
   const follower = new Follower(file, opts);
   follower.start();
   return follower;
-}
-
-/** A CRI container's log file, from its ContainerStatus. */
-export async function criLogPath(cri: CriClient, containerId: string): Promise<string> {
-  const {status} = await cri.containerStatus(containerId, false);
-  if (!status.logPath) {
-    throw new UndockError('not-found', `CRI container ${containerId} has no log file`, 'its pod was created without a log directory');
-  }
-  return status.logPath;
-}
-
-/**
- * The log of a CRI container's previous attempt: kubelet names them `<attempt>.log` in one folder,
- * so the previous one is `<attempt-1>.log` beside it. undefined when there is none on disk.
- */
-export function previousAttemptLog(logPath: string): string | undefined {
-  const attempt = /^(\d+)\.log$/.exec(path.basename(logPath))?.[1];
-  if (attempt === undefined || Number(attempt) === 0) return undefined;
-  const previous = path.join(path.dirname(logPath), `${Number(attempt) - 1}.log`);
-  return fs.existsSync(previous) ? previous : undefined;
-}
-
-/**
- * A native container's log file: the `undock/log-uri` label's file:/// URI, else the task's stdout
- * when that is a file:/// URI (tasks started with `ctr run --log-uri file:///...`).
- */
-export function nativeLogPath(labels: Record<string, string>, taskStdout?: string): string | undefined {
-  for (const uri of [labels[logUriLabel], taskStdout]) {
-    if (!uri?.startsWith('file://')) continue;
-    try {
-      return fileURLToPath(uri);
-    } catch {
-      // Not a usable file URI (e.g. file://host/...): try the next.
-    }
-  }
-  return undefined;
 }

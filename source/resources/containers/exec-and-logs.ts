@@ -1,5 +1,6 @@
-import {execInContainer, pickShell} from '../../data/containerd/exec.js';
-import {criLogPath, nativeLogPath, previousAttemptLog} from '../../data/logs/follow.js';
+import {execInContainer} from '../../data/containerd/exec.js';
+import {pickShell} from '../../data/containerd/exec-shell.js';
+import {criLogPath, nativeLogPath, previousAttemptLog} from '../../data/logs/paths.js';
 import type {Action, ActionResult} from '../types.js';
 
 /** The container an action works on, whichever pane it is shown in. */
