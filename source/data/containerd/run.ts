@@ -3,7 +3,9 @@ import path from 'node:path';
 import {UndockError} from '../errors.js';
 import type {ContainerdClient} from './client.js';
 import {readImageConfig} from './image-config.js';
-import {buildSpec, mergeEnv, resolveUser, SPEC_TYPE_URL} from './oci-spec.js';
+import {pickSnapshotter, type PbMount} from './rootfs.js';
+import {refuseTakenName, validateContainerName} from './run-names.js';
+import {checkEnv, containerRecord, runProcess, runSpec} from './run-spec.js';
 
 const P = {
   containers: 'containerd/services/containers/v1/containers.proto',
@@ -16,10 +18,6 @@ const S = {
   snapshots: 'containerd.services.snapshots.v1.Snapshots',
 };
 
-export const NAME_LABEL = 'nerdctl/name';
-export const LOG_URI_LABEL = 'undock/log-uri';
-export const CREATED_BY_LABEL = 'undock/created-by';
-const RUNTIME = 'io.containerd.runc.v2';
 const GC_ROOT_LABEL = 'containerd.io/gc.root';
 // Starting a shim and runc can take a while on a busy node.
 const TASK_DEADLINE_MS = 30_000;
@@ -50,106 +48,6 @@ export interface RunResult {
   logPath: string;
 }
 
-interface PbMount {
-  type: string;
-  source: string;
-  target: string;
-  options: string[];
-}
-
-const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-export function validateContainerName(name: string): void {
-  if (!NAME_PATTERN.test(name)) {
-    throw new UndockError('invalid', `"${name}" is not a valid container name`, 'use letters, digits, _ . - and start with a letter or digit');
-  }
-  // containerd refuses longer identifiers.
-  if (name.length > 76) throw new UndockError('invalid', `container name "${name}" is longer than 76 characters`);
-}
-
-/** The runc shim's Options message (containerd.runc.v1.Options) with only `root` (field 7) set. */
-function runcOptions(root: string): {type_url: string; value: Buffer} {
-  const bytes = Buffer.from(root, 'utf8');
-  const len: number[] = [];
-  let n = bytes.length;
-  while (n > 0x7f) {
-    len.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  len.push(n);
-  return {type_url: 'containerd.runc.v1.Options', value: Buffer.concat([Buffer.from([(7 << 3) | 2, ...len]), bytes])};
-}
-
-async function refuseTakenName(c: ContainerdClient, ns: string, name: string): Promise<void> {
-  const res = await c.conn.unary<object, {containers: Array<{id: string; labels: Record<string, string>}>}>(
-    P.containers,
-    S.containers,
-    'List',
-    // Filters in one list are OR'ed: the id, or the name label.
-    {filters: [`id==${JSON.stringify(name)}`, `labels.${JSON.stringify(NAME_LABEL)}==${JSON.stringify(name)}`]},
-    {namespace: ns},
-  );
-  const taken = res.containers[0];
-  if (taken) {
-    const how = taken.id === name ? 'as its id' : `by container ${taken.id}`;
-    throw new UndockError('invalid', `the name "${name}" is already in use in namespace ${ns} (${how})`, 'choose another name, or remove that container first');
-  }
-}
-
-/**
- * The snapshotter holding the image's unpacked layers. An image is unpacked per snapshotter (ctr
- * import/pull --snapshotter, CRI's configured one), so ask each candidate for the top layer's
- * committed snapshot: an explicit choice or CONTAINERD_SNAPSHOTTER (what ctr and nerdctl read) is
- * the only candidate; otherwise containerd's default overlayfs, then native (where overlay
- * mounts do not work).
- */
-async function pickSnapshotter(c: ContainerdClient, ns: string, chainId: string, image: string, wanted?: string): Promise<string> {
-  const explicit = wanted || process.env.CONTAINERD_SNAPSHOTTER;
-  const candidates = explicit ? [explicit] : ['overlayfs', 'native'];
-  const notLoaded: string[] = [];
-  for (const snapshotter of candidates) {
-    try {
-      await c.conn.unary(P.snapshots, S.snapshots, 'Stat', {snapshotter, key: chainId}, {namespace: ns});
-      return snapshotter;
-    } catch (e) {
-      // not-found: not unpacked there; invalid: that snapshotter is not loaded.
-      if (!(e instanceof UndockError && (e.kind === 'not-found' || e.kind === 'invalid'))) throw e;
-      if (e.kind === 'invalid') notLoaded.push(snapshotter);
-    }
-  }
-  if (notLoaded.length === candidates.length) {
-    throw new UndockError('invalid', `containerd has no ${notLoaded.join(' or ')} snapshotter loaded`, 'see `ctr plugins ls`; set CONTAINERD_SNAPSHOTTER to one it has');
-  }
-  const list = candidates.join(' or ');
-  throw new UndockError(
-    'not-found',
-    `image ${image} is not unpacked for the ${list} snapshotter (no snapshot ${chainId.slice(0, 19)}…)`,
-    `import or pull it again with --snapshotter ${candidates[0]}, or set CONTAINERD_SNAPSHOTTER`,
-  );
-}
-
-/** Reads a file of the prepared rootfs from the snapshot's own directories (overlay or bind). */
-function readRootfsFile(mounts: PbMount[], rel: string): string | undefined {
-  const dirs: string[] = [];
-  for (const m of mounts) {
-    if (m.type === 'bind') dirs.push(m.source);
-    if (m.type === 'overlay') {
-      for (const opt of m.options) {
-        if (opt.startsWith('upperdir=')) dirs.unshift(opt.slice('upperdir='.length));
-        if (opt.startsWith('lowerdir=')) dirs.push(...opt.slice('lowerdir='.length).split(':'));
-      }
-    }
-  }
-  for (const dir of dirs) {
-    try {
-      return fs.readFileSync(path.join(dir, rel), 'utf8');
-    } catch {
-      // not in this layer
-    }
-  }
-  return undefined;
-}
-
 function withContext(step: string, name: string, e: unknown): UndockError {
   if (e instanceof UndockError) return new UndockError(e.kind, `run ${name}: ${step}: ${e.message}`, e.hint);
   return new UndockError('unknown', `run ${name}: ${step}: ${e instanceof Error ? e.message : String(e)}`);
@@ -166,9 +64,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
   validateContainerName(name);
   await refuseTakenName(c, ns, name);
   const id = name;
-  for (const e of opts.env ?? []) {
-    if (!/^[^=]+=/.test(e)) throw new UndockError('invalid', `run ${name}: environment entry "${e}" is not KEY=VALUE`);
-  }
+  checkEnv(name, opts.env);
   const image = await readImageConfig(c, ns, opts.image).catch((e: unknown) => {
     throw withContext('reading the image', name, e);
   });
@@ -177,12 +73,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     throw withContext('choosing the snapshotter', name, e);
   });
 
-  const entrypoint = image.config.Entrypoint ?? [];
-  const cmd = opts.command && opts.command.length > 0 ? opts.command : (image.config.Cmd ?? []);
-  const args = [...entrypoint, ...cmd];
-  if (args.length === 0) throw new UndockError('invalid', `run ${name}: image ${imageName} has no Entrypoint or Cmd`, 'give a command');
-  const hostNetwork = opts.hostNetwork ?? true;
-  const env = mergeEnv(image.config.Env ?? [], opts.env ?? []);
+  const proc = runProcess(name, imageName, image.config, opts);
 
   const logPath = path.join(path.resolve(opts.logDir), ns, `${id}.log`);
   const logUri = `file://${logPath}`;
@@ -225,21 +116,14 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     });
 
     step = 'building the runtime spec';
-    const user = image.config.User
-      ? resolveUser(image.config.User, readRootfsFile(prepared.mounts, 'etc/passwd'), readRootfsFile(prepared.mounts, 'etc/group'))
-      : undefined;
-    const labels = {[NAME_LABEL]: name, [LOG_URI_LABEL]: logUri, [CREATED_BY_LABEL]: 'undock'};
-    const spec = buildSpec({
+    const spec = runSpec({
       id,
       namespace: ns,
-      args,
-      env,
-      cwd: image.config.WorkingDir ?? '/',
-      user,
-      hostname: hostNetwork ? undefined : name,
-      hostNetwork,
-      terminal: false,
-      cgroupsPath: opts.cgroupParent ? path.posix.join('/', opts.cgroupParent, ns, id) : undefined,
+      name,
+      process: proc,
+      config: image.config,
+      mounts: prepared.mounts,
+      cgroupParent: opts.cgroupParent,
     });
 
     step = 'creating the container';
@@ -247,17 +131,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       P.containers,
       S.containers,
       'Create',
-      {
-        container: {
-          id,
-          labels,
-          image: imageName,
-          runtime: {name: RUNTIME, options: opts.runcRoot ? runcOptions(opts.runcRoot) : null},
-          spec: {type_url: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(spec))},
-          snapshotter,
-          snapshot_key: id,
-        },
-      },
+      {container: containerRecord({id, name, logUri, image: imageName, snapshotter, spec, runcRoot: opts.runcRoot})},
       {namespace: ns},
     );
     undo.push({

@@ -1,4 +1,4 @@
-import type {CriContainerRecord} from '../../data/cri/client.js';
+import type {CriContainerRecord} from '../../data/cri/containers.js';
 import {confirm, describeAction} from '../confirm.js';
 import {formatAge, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';

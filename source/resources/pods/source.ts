@@ -1,4 +1,5 @@
-import type {CriContainerRecord, PodRecord} from '../../data/cri/client.js';
+import type {CriContainerRecord} from '../../data/cri/containers.js';
+import type {PodRecord} from '../../data/cri/pods.js';
 import type {DataContext} from '../types.js';
 
 export interface PodRow {

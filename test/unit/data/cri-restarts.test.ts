@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {restartCount, type CriContainerRecord, type PodRecord} from '../../../source/data/cri/client.js';
+import type {CriContainerRecord} from '../../../source/data/cri/containers.js';
+import type {PodRecord} from '../../../source/data/cri/pods.js';
+import {restartCount} from '../../../source/data/cri/records.js';
 import {podRow} from '../../../source/resources/pods/source.js';
 
 const annotation = 'io.kubernetes.container.restartCount';

@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto';
 import {test} from 'node:test';
 import {chainIdOf, imageNameCandidates} from '../../../source/data/containerd/image-config.js';
 import {buildSpec, DEFAULT_CAPABILITIES, mergeEnv, resolveUser} from '../../../source/data/containerd/oci-spec.js';
-import {validateContainerName} from '../../../source/data/containerd/run.js';
+import {validateContainerName} from '../../../source/data/containerd/run-names.js';
 import {UndockError} from '../../../source/data/errors.js';
 
 interface Spec {

@@ -1,0 +1,104 @@
+// What `run` makes from an image and its options: the process, the OCI runtime spec and the container record.
+import path from 'node:path';
+import {UndockError} from '../errors.js';
+import type {ImageRunConfig} from './image-config.js';
+import {buildSpec, mergeEnv, resolveUser, SPEC_TYPE_URL} from './oci-spec.js';
+import {readRootfsFile, type PbMount} from './rootfs.js';
+import {NAME_LABEL} from './run-names.js';
+
+export const LOG_URI_LABEL = 'undock/log-uri';
+export const CREATED_BY_LABEL = 'undock/created-by';
+const RUNTIME = 'io.containerd.runc.v2';
+
+export interface RunProcess {
+  args: string[];
+  env: string[];
+  hostNetwork: boolean;
+}
+
+/** Refuses an environment entry that is not KEY=VALUE, before anything is read or made. */
+export function checkEnv(name: string, env: readonly string[] = []): void {
+  for (const e of env) {
+    if (!/^[^=]+=/.test(e)) throw new UndockError('invalid', `run ${name}: environment entry "${e}" is not KEY=VALUE`);
+  }
+}
+
+/** The process, as `nerdctl run IMAGE CMD` has it: a given command replaces the image's Cmd, its Entrypoint stays. */
+export function runProcess(
+  name: string,
+  imageName: string,
+  config: ImageRunConfig,
+  opts: {command?: string[]; env?: string[]; hostNetwork?: boolean},
+): RunProcess {
+  const entrypoint = config.Entrypoint ?? [];
+  const cmd = opts.command && opts.command.length > 0 ? opts.command : (config.Cmd ?? []);
+  const args = [...entrypoint, ...cmd];
+  if (args.length === 0) throw new UndockError('invalid', `run ${name}: image ${imageName} has no Entrypoint or Cmd`, 'give a command');
+  return {args, env: mergeEnv(config.Env ?? [], opts.env ?? []), hostNetwork: opts.hostNetwork ?? true};
+}
+
+export interface RunSpecOptions {
+  id: string;
+  namespace: string;
+  name: string;
+  process: RunProcess;
+  config: ImageRunConfig;
+  /** The prepared snapshot: a User given by name is looked up in its own /etc/passwd and /etc/group. */
+  mounts: PbMount[];
+  cgroupParent?: string;
+}
+
+export function runSpec(o: RunSpecOptions): object {
+  const {config, mounts, process: p} = o;
+  const user = config.User
+    ? resolveUser(config.User, readRootfsFile(mounts, 'etc/passwd'), readRootfsFile(mounts, 'etc/group'))
+    : undefined;
+  return buildSpec({
+    id: o.id,
+    namespace: o.namespace,
+    args: p.args,
+    env: p.env,
+    cwd: config.WorkingDir ?? '/',
+    user,
+    hostname: p.hostNetwork ? undefined : o.name,
+    hostNetwork: p.hostNetwork,
+    terminal: false,
+    cgroupsPath: o.cgroupParent ? path.posix.join('/', o.cgroupParent, o.namespace, o.id) : undefined,
+  });
+}
+
+export interface ContainerRecordOptions {
+  id: string;
+  name: string;
+  logUri: string;
+  image: string;
+  snapshotter: string;
+  spec: object;
+  runcRoot?: string;
+}
+
+/** The Containers.Create record; the labels are how undock (and nerdctl, for the name) find it again. */
+export function containerRecord(o: ContainerRecordOptions): object {
+  return {
+    id: o.id,
+    labels: {[NAME_LABEL]: o.name, [LOG_URI_LABEL]: o.logUri, [CREATED_BY_LABEL]: 'undock'},
+    image: o.image,
+    runtime: {name: RUNTIME, options: o.runcRoot ? runcOptions(o.runcRoot) : null},
+    spec: {type_url: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(o.spec))},
+    snapshotter: o.snapshotter,
+    snapshot_key: o.id,
+  };
+}
+
+/** The runc shim's Options message (containerd.runc.v1.Options) with only `root` (field 7) set. */
+function runcOptions(root: string): {type_url: string; value: Buffer} {
+  const bytes = Buffer.from(root, 'utf8');
+  const len: number[] = [];
+  let n = bytes.length;
+  while (n > 0x7f) {
+    len.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  len.push(n);
+  return {type_url: 'containerd.runc.v1.Options', value: Buffer.concat([Buffer.from([(7 << 3) | 2, ...len]), bytes])};
+}
