@@ -50,10 +50,13 @@ fi
 
 if [ $do_npm = 1 ]; then
   cd "$REPO"
-  stamp=node_modules/.package-lock.json   # npm rewrites it on every install
-  [ -e "$stamp" ] || stamp=node_modules
-  if [ ! -d node_modules ] || [ package-lock.json -nt "$stamp" ]; then
+  # The lockfile's content, not its date, says whether node_modules is current: a fresh checkout
+  # (a clone, a git worktree) has a new date on an unchanged lockfile.
+  stamp=node_modules/.undock-lock.sha256
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "ensure-deps: npm ci" >&2
     npm ci --no-audit --no-fund >&2
+    echo "$want" > "$stamp"
   fi
 fi
