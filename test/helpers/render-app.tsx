@@ -11,18 +11,20 @@ import {AppController} from '../../source/store/app-store.js';
 import type {Frame} from '../../source/store/frames.js';
 import {registry, viewFlagNames} from '../../source/views/registry.js';
 
-/**
- * A stand-in client: the methods given answer from memory; any other says the daemon is not
- * there, as an unreachable one would. No socket is opened.
- */
+/** What a fake answers for anything it was not given: a call fails as an unreachable daemon's would, at any depth. */
+function unreachable(label: string): unknown {
+  const fail = () => Promise.reject(new UndockError('unavailable', `${label} is not there (fake context)`, 'give the test a fake answer'));
+  return new Proxy(fail, {get: (_t, prop) => (prop === 'then' || typeof prop !== 'string' ? undefined : unreachable(label))});
+}
+
+/** A stand-in client: the methods given answer from memory; the rest fail as an unreachable daemon. No socket is opened. */
 function fakeClient<T extends object>(label: string, methods: Partial<Record<string, unknown>>, fields: Record<string, unknown> = {}): T {
   return new Proxy(fields, {
     get(target, prop) {
-      if (typeof prop !== 'string') return undefined;
+      if (typeof prop !== 'string' || prop === 'then') return undefined;
       if (prop in methods) return methods[prop];
       if (prop in target) return target[prop];
-      if (prop === 'then') return undefined;
-      return () => Promise.reject(new UndockError('unavailable', `${label} is not there (fake context)`, 'give the test a fake answer'));
+      return unreachable(label);
     },
   }) as T;
 }
