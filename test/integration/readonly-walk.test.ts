@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import {createRequire} from 'node:module';
+import {test} from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import {buildConfig} from '../../source/config.js';
+import {createDataContext} from '../../source/context.js';
+import {isReadRpc} from '../../source/data/grpc/rpc-classes.js';
+import {commandNames, runCommand} from '../../source/keys/commands.js';
+import {dispatchKey} from '../../source/keys/router.js';
+import {AppController} from '../../source/store/app-store.js';
+import {registry, views} from '../../source/views/registry.js';
+import {ctr} from '../helpers/ctr.js';
+import {etcdctl} from '../helpers/etcd.js';
+import {sandboxEnv} from '../helpers/sandbox-env.js';
+
+const env = sandboxEnv();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Every gRPC method path that leaves this process, containerd's and CRI's channel and etcd3's own
+ * copy of grpc-js alike: each call is created on a channel (clients' methods are bound too early to patch).
+ */
+const sent: string[] = [];
+function recordSentCalls(): void {
+  const etcdGrpc = createRequire(createRequire(import.meta.url).resolve('etcd3'))('@grpc/grpc-js') as typeof grpc;
+  for (const lib of new Set([grpc, etcdGrpc])) {
+    const proto = lib.Channel.prototype as unknown as {createCall: (method: string, ...rest: unknown[]) => unknown};
+    const original = proto.createCall;
+    proto.createCall = function (this: unknown, method: string, ...rest: unknown[]) {
+      sent.push(method);
+      return original.call(this, method, ...rest);
+    };
+  }
+}
+
+/**
+ * A write is any sent method the classification does not call a read. For etcd, only plain reads
+ * count as reads: a Txn is a write here even when it only compares and ranges, so the walk proves
+ * that no transaction was sent at all.
+ */
+function isWrite(path: string): boolean {
+  const [, service = '', method = ''] = /^\/([^/]+)\/([^/]+)$/.exec(path) ?? [];
+  if (service.startsWith('etcdserverpb.')) {
+    const etcdReads = ['KV/Range', 'Watch/Watch', 'Maintenance/Status', 'Cluster/MemberList', 'Lease/LeaseLeases', 'Lease/LeaseTimeToLive', 'Auth/Authenticate'];
+    return !etcdReads.includes(`${service.replace('etcdserverpb.', '')}/${method}`);
+  }
+  return !isReadRpc(service, method);
+}
+
+/** What the daemons hold, told by their own CLIs. */
+function daemonState(): string {
+  const namespaces = ctr('default', 'namespaces', 'ls', '-q').trim().split('\n');
+  const parts = namespaces.map((ns) => [ns, ctr(ns, 'containers', 'ls'), ctr(ns, 'tasks', 'ls'), ctr(ns, 'images', 'ls', '-q'), ctr(ns, 'snapshots', 'ls')].join('\n'));
+  const etcd = etcdctl('get', '', '--from-key', '-w', 'json', '--limit', '100000');
+  const {header, kvs} = JSON.parse(etcd) as {header: {revision: number}; kvs?: unknown[]};
+  // Task PIDs and CPU move by themselves; the rows that exist and their status must not.
+  return [...parts, `etcd revision ${header.revision}, ${kvs?.length ?? 0} keys`].join('\n').replace(/\s+\d+\s+(RUNNING|STOPPED|CREATED|PAUSED)/g, ' $1');
+}
+
+async function settle(app: AppController): Promise<void> {
+  for (let i = 0; i < 40 && app.ui.getState().busy; i++) await sleep(25);
+  await sleep(30);
+}
+
+/** Answers whatever a key asked: confirm a dialog, submit a form (so a refusal must come before, not after). */
+async function answerEverything(app: AppController): Promise<void> {
+  for (let round = 0; round < 6; round++) {
+    await settle(app);
+    const ui = app.ui.getState();
+    if (ui.dialog) dispatchKey(app, {name: 'y', text: 'y'});
+    else if (ui.form) dispatchKey(app, {name: 'enter', text: ''});
+    else return;
+  }
+}
+
+test('under --readonly, every key of every view and every : command sends no write and changes nothing', {timeout: 240_000}, async () => {
+  recordSentCalls();
+  const before = daemonState();
+  const config = buildConfig({address: env.address, etcdEndpoints: env.etcdEndpoints, readonly: true, namespace: 'default'}, {});
+  const ctx = createDataContext(config);
+  const app = new AppController(ctx, registry);
+  app.onQuit = () => {};
+  app.start();
+  let pressed = 0;
+  const refusals = new Set<string>();
+  try {
+    for (const ns of ['default', 'k8s.io']) {
+      for (const v of views.filter((x) => x.open)) {
+        // Each key starts from a fresh view with its data loaded, the first row selected.
+        const keys = v.bindings(app, (app.openNamed(v.id), app.currentFrame())).flatMap((b) => b.keys.slice(0, 1));
+        for (const key of [...keys, 'enter']) {
+          app.setNamespace(ns);
+          app.openNamed(v.id);
+          for (let i = 0; i < 16 && app.model().count === 0; i++) await sleep(25);
+          dispatchKey(app, {name: key, text: key.length === 1 ? key : ''});
+          pressed++;
+          await answerEverything(app);
+          // A drill-down (processes, a pod's containers, a log, describe): its keys too.
+          const inner = app.currentFrame();
+          if (inner.view !== v.id) {
+            for (const b of registry.find(inner.view)?.bindings(app, inner) ?? []) {
+              if (app.currentFrame().id !== inner.id) break;
+              dispatchKey(app, {name: b.keys[0]!, text: b.keys[0]!.length === 1 ? b.keys[0]! : ''});
+              pressed++;
+              await answerEverything(app);
+            }
+          }
+          const status = app.ui.getState().status?.text ?? '';
+          if (/refused/.test(status)) refusals.add(status);
+        }
+      }
+    }
+    for (const name of commandNames(app)) {
+      if (name === 'q' || name === 'quit') continue;
+      for (const line of [name, `${name} all`, `${name} k8s.io`]) {
+        runCommand(app, line === 'exec' ? 'exec ls /' : line);
+        pressed++;
+        await answerEverything(app);
+      }
+    }
+  } finally {
+    app.close();
+    ctx.close();
+  }
+  const writes = sent.filter(isWrite);
+  assert.deepEqual(writes, [], `no write left undock (of ${sent.length} calls sent)`);
+  assert.ok(sent.some((p) => p.endsWith('/List') || p.endsWith('/ListStream')), 'the walk did read from containerd');
+  assert.ok(sent.some((p) => p === '/etcdserverpb.KV/Range'), 'the walk did read from etcd');
+  assert.ok(refusals.size >= 5, `dangerous keys said they were refused: ${[...refusals].join(' | ')}`);
+  assert.ok(pressed > 150, `${pressed} keys and commands were tried`);
+  assert.equal(daemonState(), before, 'containerd and etcd hold what they held');
+});
