@@ -2,29 +2,23 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {after, test} from 'node:test';
 import {filterTo} from '../helpers/screen.js';
-import {PtySession} from '../helpers/pty.js';
 import {ctr} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 const env = sandboxEnv();
-const sessions: PtySession[] = [];
 const made: string[] = [];
 const suffix = process.pid.toString(36);
+const SIZE = {cols: 140, rows: 32};
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   for (const id of made) {
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'tasks', 'kill', '-s', 'SIGKILL', id]);
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'tasks', 'rm', '-f', id]);
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'containers', 'rm', id]);
   }
 });
-
-function start(args: string[] = []): PtySession {
-  const s = new PtySession({args, cols: 140, rows: 32});
-  sessions.push(s);
-  return s;
-}
 
 /** A running container made with ctr, as an operator would outside undock. */
 function ctrRun(id: string, cmd = 'sleep 600'): void {
@@ -37,7 +31,7 @@ function rowOf(screen: string, name: string): string | undefined {
 }
 
 test(':co lists the seeded containers with status from their tasks', async () => {
-  const s = start();
+  const s = startUndock([], SIZE);
   await s.waitFor('Images(default)');
   await s.press(':');
   await s.type('co');
@@ -59,7 +53,7 @@ test(':co lists the seeded containers with status from their tasks', async () =>
 
 test('containers made, killed and removed with ctr show within a second, from events alone', async () => {
   const id = `e2e-live-${suffix}`;
-  const s = start(['--view', 'containers', '--refresh', '30']);
+  const s = startUndock(['--view', 'containers', '--refresh', '30'], SIZE);
   await s.waitFor('Containers(default)');
   await s.waitFor(/ web /);
   let t0 = Date.now();
@@ -83,7 +77,7 @@ test('containers made, killed and removed with ctr show within a second, from ev
 test('stop asks first, then SIGTERMs; start brings it back; describe and processes show it', async () => {
   const id = `e2e-stop-${suffix}`;
   ctrRun(id, 'trap "exit 0" TERM; while true; do sleep 1; done');
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor((text) => /running/.test(rowOf(text, id) ?? ''));
   await filterTo(s, id);
 
@@ -131,7 +125,7 @@ test('stop asks first, then SIGTERMs; start brings it back; describe and process
 test('delete is confirmed and removes task, container and snapshot; esc keeps everything', async () => {
   const id = `e2e-del-${suffix}`;
   ctrRun(id);
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor((text) => /running/.test(rowOf(text, id) ?? ''));
   await filterTo(s, id);
   await s.press('ctrl+d');
@@ -155,7 +149,7 @@ test('delete is confirmed and removes task, container and snapshot; esc keeps ev
 });
 
 test('--readonly refuses a delete before asking, and nothing changes', async () => {
-  const s = start(['--view', 'containers', '--readonly']);
+  const s = startUndock(['--view', 'containers', '--readonly'], SIZE);
   await s.waitFor('[readonly]');
   await s.waitFor(/ web /);
   await filterTo(s, 'web');
@@ -168,7 +162,7 @@ test('--readonly refuses a delete before asking, and nothing changes', async () 
 });
 
 test('the command bar takes aliases (:po, :kv) and says when a command is unknown', async () => {
-  const s = start();
+  const s = startUndock([], SIZE);
   await s.waitFor('Images(default)');
   await s.press(':');
   await s.type('po');

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
-import {after, test} from 'node:test';
-import {PtySession, cliPath} from '../helpers/pty.js';
+import {test} from 'node:test';
+import {cliPath} from '../helpers/pty.js';
 import {ctr} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock} from '../helpers/undock.js';
 
 const env = sandboxEnv();
-const sessions: PtySession[] = [];
-after(() => sessions.forEach((s) => s.kill()));
-
-function start(args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): PtySession {
-  const s = new PtySession({args, env: extraEnv});
-  sessions.push(s);
-  return s;
-}
 
 test('undock opens on the sandbox images with their columns, and q gives the terminal back', async () => {
-  const s = start();
+  const s = startUndock();
   const screen = await s.waitFor(/docker\.io\/library\/busybox\s+1\.36/);
   assert.equal(s.bufferType(), 'alternate');
   assert.match(screen, /Images\(default\)\[\d+\]/);
@@ -31,7 +24,7 @@ test('undock opens on the sandbox images with their columns, and q gives the ter
 });
 
 test(':ns lists the namespaces; choosing k8s.io shows the pause image there', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('docker.io/library/busybox');
   await s.press(':');
   await s.type('ns');
@@ -51,7 +44,7 @@ test(':ns lists the namespaces; choosing k8s.io shows the pause image there', as
 });
 
 test('filter, sort by size with shift+S and again to reverse', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('localhost/undock/toolbox');
   await s.press('S');
   let screen = await s.waitFor('SIZE↑');
@@ -74,7 +67,7 @@ test('filter, sort by size with shift+S and again to reverse', async () => {
 });
 
 test('an image tagged outside undock shows up without a keypress', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('docker.io/library/busybox');
   ctr('default', 'images', 'tag', '--force', 'docker.io/library/busybox:latest', 'docker.io/library/busybox:e2e-live');
   try {
@@ -89,7 +82,7 @@ test('an image tagged outside undock shows up without a keypress', async () => {
 });
 
 test('a wrong --address is named on screen, etcd still shows, and q quits cleanly', async () => {
-  const s = start(['--address', '/nonexistent.sock']);
+  const s = startUndock(['--address', '/nonexistent.sock']);
   const screen = await s.waitFor('no such socket');
   assert.match(screen, /containerd not reachable at \/nonexistent\.sock: no such socket/);
   assert.match(screen, /set --address or CONTAINERD_ADDRESS/);
