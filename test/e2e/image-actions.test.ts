@@ -4,7 +4,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import {after, test} from 'node:test';
 import type {PtySession} from '../helpers/pty.js';
-import {escapeRe, filterTo, readDetail} from '../helpers/screen.js';
+import {escapeRe, filterTo, readDetail, showingWithout} from '../helpers/screen.js';
 import {ctr, ctrImages} from '../helpers/ctr.js';
 import {sandboxCri} from '../helpers/cri-pod.js';
 import {pushImageWithRandomLayer, pushWithCtr, startRegistry, stopRegistry, type TestRegistry} from '../helpers/registry.js';
@@ -182,7 +182,7 @@ test('ctrl-d on the CRI sandbox image in k8s.io asks twice and esc at the second
   screen = await s.waitFor(`Run a container from ${PAUSE}`);
   assert.match(boxText(screen), /Warning: namespace k8s\.io belongs to the kubelet, which removes containers it did not create\./);
   await s.press('esc');
-  await s.waitFor((t) => !t.includes('Run a container') && t.includes('cancelled'));
+  await s.waitFor((t) => showingWithout(/Images\(k8s\.io\)\[1\/\d+\] <\/pause>/, 'Run a container')(t) && t.includes('cancelled'));
   assert.equal(ctr('k8s.io', 'containers', 'ls', '-q'), containersBefore);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);

@@ -18,6 +18,7 @@ import {
   treeLine,
   treeRowName,
 } from '../helpers/etcd.js';
+import {assertShowing} from '../helpers/screen.js';
 import {startUndock, stopAll} from '../helpers/undock.js';
 
 // The etcd key tree (:keys) of the built CLI, against the test run's sandbox: the seeded keyspace,
@@ -97,9 +98,9 @@ test('etcdctl put, change and del under an open folder show within 500 ms, and t
   assert.match(s.text(), /\d+ B · text · v1 · create \d+ · mod \d+/);
   t0 = Date.now();
   etcdctl('put', `${live}second`, 'value-two');
-  await s.waitFor((text) => text.includes('value-two') && / · v2 · /.test(text), 500);
+  const two = await s.waitFor((text) => text.includes('value-two') && / · v2 · /.test(text), 500);
   const changed = Date.now() - t0;
-  assert.doesNotMatch(s.text(), /value-one/);
+  assert.doesNotMatch(two, /value-one/);
   const mod = etcdGet(`${live}second`)!.modRevision;
   assert.match(s.text(), new RegExp(` · mod ${mod}\\b`), 'the preview shows the mod revision etcd reports');
 
@@ -186,18 +187,21 @@ test('--readonly refuses delete, edit and new key before doing anything, and etc
     await s.waitFor(/untouched/);
 
     await s.press('ctrl+d');
-    await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
-    assert.doesNotMatch(s.text(), /Delete /);
+    let refused = await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
+    assertShowing(refused, TITLE);
+    assert.doesNotMatch(refused, /Delete /);
     await s.press('e');
     await s.waitFor(/edit[^\n]* refused: undock runs with --readonly/);
     await s.press('n');
-    await s.waitFor(/new key[^\n]* refused: undock runs with --readonly/);
-    assert.doesNotMatch(s.text(), /New etcd key/);
+    refused = await s.waitFor(/new key[^\n]* refused: undock runs with --readonly/);
+    assertShowing(refused, TITLE);
+    assert.doesNotMatch(refused, /New etcd key/);
     // ctrl-d on the folder too
     await selectTreeRow(s, 'ro/');
     await s.press('ctrl+d');
-    await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
-    assert.doesNotMatch(s.text(), /Delete all/);
+    refused = await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
+    assertShowing(refused, TITLE);
+    assert.doesNotMatch(refused, /Delete all/);
 
     assert.ok(!fs.existsSync(marker), 'the editor never ran');
     const now = etcdGet(key)!;

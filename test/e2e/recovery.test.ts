@@ -31,7 +31,8 @@ test('containerd going away marks the pane stale and the header down; it comes b
 
   execFileSync('bash', ['scripts/sandbox.sh', 'up'], {cwd: repoRoot, stdio: 'ignore'});
   const t0 = Date.now();
-  await s.waitFor((text) => /containerd: ● /.test(text) && !/\[stale\]/.test(text), 10_000);
+  // Live again: the header says so, and the table is showing its rows without the stale mark.
+  await s.waitFor((text) => /containerd: ● /.test(text) && /Containers\(default\)\[\d+\]/.test(text) && / web .*running/.test(text) && !/\[stale\]/.test(text), 10_000);
   t.diagnostic(`back live ${Date.now() - t0} ms after containerd answered again`);
 
   // The event stream is subscribed again: a new container shows without waiting for the 30 s relist.

@@ -6,6 +6,7 @@ import {buildConfig} from '../../../source/config.js';
 import {createDataContext} from '../../../source/context.js';
 import {AppController} from '../../../source/store/app-store.js';
 import {App} from '../../../source/ui/app.js';
+import {showingWithout} from '../../helpers/screen.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -83,7 +84,8 @@ test('? shows the keys of the active view from the binding tables', async () => 
     assert.match(help, /N\s+sort by name/);
     assert.match(help, /q,ctrl-c\s+quit/);
     ui.stdin.write('\x1b');
-    await until(ui.lastFrame, (s) => !s.includes('Help: Namespaces'));
+    // Closed: the namespaces table is back, not merely some frame without the help in it.
+    await until(ui.lastFrame, showingWithout('Namespaces[', 'Help: Namespaces'));
   } finally {
     done();
   }
