@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {repoRoot, type PtySession} from '../helpers/pty.js';
+import type {PtySession} from '../helpers/pty.js';
 import {
   closeEtcdClient,
   etcdctl,
@@ -19,6 +19,7 @@ import {
   treeRowName,
 } from '../helpers/etcd.js';
 import {assertShowing} from '../helpers/screen.js';
+import {needsShared, sharedFile} from '../helpers/shared-testdata.js';
 import {startUndock, stopAll} from '../helpers/undock.js';
 
 // The etcd key tree (:keys) of the built CLI, against the test run's sandbox: the seeded keyspace,
@@ -114,9 +115,9 @@ test('etcdctl put, change and del under an open folder show within 500 ms, and t
   await s.waitExit();
 });
 
-test('a Kubernetes protobuf value shows decoded in the preview and in the describe view', async () => {
+test('a Kubernetes protobuf value shows decoded in the preview and in the describe view', {skip: needsShared('k8s/pod.storage.bin')}, async () => {
   const key = `${prefix}k8s/pi-dqtsw`;
-  const stored = fs.readFileSync(path.resolve(repoRoot, '../shared/testdata/k8s/pod.storage.bin'));
+  const stored = fs.readFileSync(sharedFile('k8s/pod.storage.bin'));
   assert.equal(stored.subarray(0, 4).toString('latin1'), 'k8s\0');
   await putKeys([[key, stored]]);
   assert.ok(etcdGet(key)!.value.equals(stored), 'etcd holds the bytes as written');
