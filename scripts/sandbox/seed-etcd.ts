@@ -318,7 +318,8 @@ if (existsSync(storageBin)) {
   put('/registry/pods/default/pi-dqtsw', readFileSync(storageBin));
   realPodNote = `/registry/pods/default/pi-dqtsw = ${path.relative(repo, storageBin)} (protobuf, as-is)`;
 } else {
-  realPodNote = `note: ${storageBin} is missing: /registry/pods/default/pi-dqtsw not written`;
+  // A clone with only the repository has no ../shared: say so once, plainly, and seed the rest.
+  realPodNote = `the real kube-apiserver Pod value /registry/pods/default/pi-dqtsw was not seeded: ${storageBin} is absent (it comes from the team's ../shared folder beside the repository); the rest of the tree is seeded`;
 }
 
 // --------------------------------------------------- services + endpoints --

@@ -1,30 +1,24 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {after, test} from 'node:test';
-import {filterTo} from '../helpers/screen.js';
-import {PtySession} from '../helpers/pty.js';
+import {assertShowing, filterTo} from '../helpers/screen.js';
 import {ctr} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 const env = sandboxEnv();
-const sessions: PtySession[] = [];
 const made: string[] = [];
 const suffix = process.pid.toString(36);
+const SIZE = {cols: 140, rows: 32};
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   for (const id of made) {
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'tasks', 'kill', '-s', 'SIGKILL', id]);
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'tasks', 'rm', '-f', id]);
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'containers', 'rm', id]);
   }
 });
-
-function start(args: string[] = []): PtySession {
-  const s = new PtySession({args, cols: 140, rows: 32});
-  sessions.push(s);
-  return s;
-}
 
 /** A running container made with ctr, as an operator would outside undock. */
 function ctrRun(id: string, cmd = 'sleep 600'): void {
@@ -37,7 +31,7 @@ function rowOf(screen: string, name: string): string | undefined {
 }
 
 test(':co lists the seeded containers with status from their tasks', async () => {
-  const s = start();
+  const s = startUndock([], SIZE);
   await s.waitFor('Images(default)');
   await s.press(':');
   await s.type('co');
@@ -59,7 +53,7 @@ test(':co lists the seeded containers with status from their tasks', async () =>
 
 test('containers made, killed and removed with ctr show within a second, from events alone', async () => {
   const id = `e2e-live-${suffix}`;
-  const s = start(['--view', 'containers', '--refresh', '30']);
+  const s = startUndock(['--view', 'containers', '--refresh', '30'], SIZE);
   await s.waitFor('Containers(default)');
   await s.waitFor(/ web /);
   let t0 = Date.now();
@@ -73,7 +67,8 @@ test('containers made, killed and removed with ctr show within a second, from ev
   t0 = Date.now();
   ctr('default', 'tasks', 'rm', id);
   ctr('default', 'containers', 'rm', id);
-  await s.waitFor((text) => rowOf(text, id) === undefined, 1_000);
+  // Gone from a containers table that still lists the seeded web container.
+  await s.waitFor((text) => /Containers\(default\)\[\d+\]/.test(text) && rowOf(text, 'web') !== undefined && rowOf(text, id) === undefined, 1_000);
   const removed = Date.now() - t0;
   assert.ok(created <= 1_000 && killed <= 1_000 && removed <= 1_000, `${created} ${killed} ${removed}`);
   await s.press('q');
@@ -83,7 +78,7 @@ test('containers made, killed and removed with ctr show within a second, from ev
 test('stop asks first, then SIGTERMs; start brings it back; describe and processes show it', async () => {
   const id = `e2e-stop-${suffix}`;
   ctrRun(id, 'trap "exit 0" TERM; while true; do sleep 1; done');
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor((text) => /running/.test(rowOf(text, id) ?? ''));
   await filterTo(s, id);
 
@@ -131,7 +126,7 @@ test('stop asks first, then SIGTERMs; start brings it back; describe and process
 test('delete is confirmed and removes task, container and snapshot; esc keeps everything', async () => {
   const id = `e2e-del-${suffix}`;
   ctrRun(id);
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor((text) => /running/.test(rowOf(text, id) ?? ''));
   await filterTo(s, id);
   await s.press('ctrl+d');
@@ -147,7 +142,8 @@ test('delete is confirmed and removes task, container and snapshot; esc keeps ev
   await s.press('tab');
   await s.press('enter');
   await s.waitFor(`deleted ${id}`, 10_000);
-  await s.waitFor((text) => rowOf(text, id) === undefined);
+  // The filtered table is showing, and it has no row left.
+  await s.waitFor((text) => /Containers\(default\)\[0\/\d+\]/.test(text) && rowOf(text, id) === undefined);
   assert.doesNotMatch(ctr('default', 'containers', 'ls', '-q'), new RegExp(`^${id}$`, 'm'));
   assert.doesNotMatch(ctr('default', 'snapshots', 'ls'), new RegExp(`^${id}\\s`, 'm'));
   await s.press('q');
@@ -155,20 +151,21 @@ test('delete is confirmed and removes task, container and snapshot; esc keeps ev
 });
 
 test('--readonly refuses a delete before asking, and nothing changes', async () => {
-  const s = start(['--view', 'containers', '--readonly']);
+  const s = startUndock(['--view', 'containers', '--readonly'], SIZE);
   await s.waitFor('[readonly]');
   await s.waitFor(/ web /);
   await filterTo(s, 'web');
   await s.press('ctrl+d');
-  await s.waitFor('delete refused: undock runs with --readonly');
-  assert.doesNotMatch(s.text(), /Delete container/);
+  const refused = await s.waitFor('delete refused: undock runs with --readonly');
+  assertShowing(refused, /Containers\(default\)\[1\/\d+\] <\/web>/);
+  assert.doesNotMatch(refused, /Delete container/);
   assert.match(ctr('default', 'tasks', 'ls'), /web\s+\d+\s+RUNNING/);
   await s.press('q');
   await s.waitExit();
 });
 
 test('the command bar takes aliases (:po, :kv) and says when a command is unknown', async () => {
-  const s = start();
+  const s = startUndock([], SIZE);
   await s.waitFor('Images(default)');
   await s.press(':');
   await s.type('po');

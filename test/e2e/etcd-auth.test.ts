@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {PtySession} from '../helpers/pty.js';
 import {etcdctlAt} from '../helpers/etcd.js';
+import {assertShowing} from '../helpers/screen.js';
 import {sideSandbox} from '../helpers/side-sandbox.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // An etcd of its own with authentication on, so the other tests' etcd stays open.
 const sandbox = sideSandbox('auth');
 let endpoint = '';
-const sessions: PtySession[] = [];
 const etcdctl = (...args: string[]) => etcdctlAt(endpoint, ...args);
-
-function start(args: string[]): PtySession {
-  const s = new PtySession({args: ['--view', 'keys', '--etcd-endpoints', endpoint, '--address', '/nonexistent.sock', ...args], env: {ETCDCTL_USER: ''}});
-  sessions.push(s);
-  return s;
-}
+/** The key tree of this file's etcd (no containerd), with the user given on the command line only. */
+const keysOf = (...args: string[]) => ['--view', 'keys', '--etcd-endpoints', endpoint, '--address', '/nonexistent.sock', ...args];
+const NO_USER = {env: {ETCDCTL_USER: ''}};
 
 before(() => {
   sandbox.run('up', '--etcd-only');
@@ -26,28 +23,30 @@ before(() => {
 });
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   sandbox.down();
 });
 
 test('a wrong etcd password is shown as an authentication failure, and undock keeps running', async () => {
-  const s = start(['--user', 'root:wrong']);
+  const s = startUndock(keysOf('--user', 'root:wrong'), NO_USER);
   const screen = await s.waitFor(/authentication failed|check the etcd user and password/i);
+  assertShowing(screen, /etcd keys \(v3 API/, 'the key tree, with the failure in it');
   assert.doesNotMatch(screen, /at .*\.js:\d+/);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });
 
 test('the right user:password opens the tree; a user alone is asked for the password, unechoed', async () => {
-  const s = start(['--user', 'root:s3cret']);
+  const s = startUndock(keysOf('--user', 'root:s3cret'), NO_USER);
   await s.waitFor(/etcd keys \(v3 API[^\n]*\[1\]/);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 
-  const p = start(['--user', 'root']);
+  const p = startUndock(keysOf('--user', 'root'), NO_USER);
   await p.waitFor('etcd password for root:');
   await p.type('s3cret');
-  assert.doesNotMatch(p.text(), /s3cret/, 'the password is not echoed');
+  const asking = await p.waitFor('etcd password for root:');
+  assert.doesNotMatch(asking, /s3cret/, 'the password is not echoed');
   await p.press('enter');
   await p.waitFor(/etcd keys \(v3 API[^\n]*\[1\]/);
   await p.press('q');

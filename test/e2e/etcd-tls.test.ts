@@ -5,8 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {PtySession} from '../helpers/pty.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // An etcd of its own that speaks only TLS and wants client certificates, as production clusters do.
 sandboxEnv();
@@ -14,7 +14,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-tls-'));
 const file = (name: string) => path.join(dir, name);
 let etcd: ChildProcess | undefined;
 let endpoint = '';
-const sessions: PtySession[] = [];
 
 function openssl(...args: string[]): void {
   execFileSync('openssl', args, {cwd: dir, stdio: 'ignore'});
@@ -77,19 +76,14 @@ before(async () => {
 });
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   etcd?.kill('SIGKILL');
   fs.rmSync(dir, {recursive: true, force: true});
 });
 
-function start(extra: string[]): PtySession {
-  const s = new PtySession({args: ['--view', 'keys', '--etcd-endpoints', endpoint, ...extra], cols: 200});
-  sessions.push(s);
-  return s;
-}
-
+const keysOfTlsEtcd = () => ['--view', 'keys', '--etcd-endpoints', endpoint];
 test('with --cacert, --cert and --key the tree and the header read a TLS-only etcd', async () => {
-  const s = start(tlsFlags());
+  const s = startUndock([...keysOfTlsEtcd(), ...tlsFlags()], {cols: 200});
   await s.waitFor(/etcd keys \(v3 API, rev \d+\) \[1\]/);
   await s.waitFor(/etcd: ● 3\.4\.\d+ \(cluster 3\.4\.\d+\)/);
   await s.press('q');
@@ -97,7 +91,7 @@ test('with --cacert, --cert and --key the tree and the header read a TLS-only et
 });
 
 test('without the CA and certificates the header says it is a TLS problem and names the flags', async () => {
-  const s = start([]);
+  const s = startUndock(keysOfTlsEtcd(), {cols: 200});
   const screen = await s.waitFor(/TLS error \S+: check --cacert\/--cert\/--key/);
   assert.match(screen, /etcd: ✗/);
   await s.press('q');

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {PtySession} from '../helpers/pty.js';
 import {etcdctlAt} from '../helpers/etcd.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {assertShowing} from '../helpers/screen.js';
 import {sideSandbox} from '../helpers/side-sandbox.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // :leases against the test run's sandbox (its seeded lease, and leases this file grants itself);
 // :members against a 3-member etcd-only cluster of its own, so that killing members disturbs no one.
 const env = sandboxEnv();
 const cluster = sideSandbox('ev3');
 const prefix = `/undock-e2e-${process.pid}/`;
-const sessions: PtySession[] = [];
+const SIZE = {cols: 180, rows: 32};
 const granted: string[] = [];
 let clusterEndpoints: string[] = [];
 
@@ -52,17 +53,11 @@ before(() => {
 });
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   for (const id of granted) tryQuietly(() => etcdctl(['lease', 'revoke', id]));
   tryQuietly(() => etcdctl(['del', '--prefix', prefix]));
   cluster.down();
 });
-
-function start(args: string[]): PtySession {
-  const s = new PtySession({args, cols: 180, rows: 32});
-  sessions.push(s);
-  return s;
-}
 
 function rowOf(screen: string, first: string): string | undefined {
   return screen.split('\n').find((l) => l.startsWith(` ${first} `));
@@ -71,7 +66,7 @@ function rowOf(screen: string, first: string): string | undefined {
 test(':leases shows the seeded lease with its key and remaining TTL; d lists every key of a lease', async () => {
   const keys = ['a', 'b', 'c', 'd', 'e'].map((k) => `${prefix}describe/${k}`);
   const id = grantLease(600, keys);
-  const s = start([]);
+  const s = startUndock([], SIZE);
   await s.waitFor('Images(default)');
   await s.press(':');
   await s.type('lease');
@@ -106,7 +101,7 @@ test(':leases shows the seeded lease with its key and remaining TTL; d lists eve
 test('ctrl-d names the lease and its keys; esc keeps them; y revokes the lease and etcd deletes the keys', async () => {
   const keys = [`${prefix}revoke/one`, `${prefix}revoke/two`];
   const id = grantLease(600, keys);
-  const s = start(['--view', 'leases']);
+  const s = startUndock(['--view', 'leases'], SIZE);
   await s.waitFor((text) => rowOf(text, id) !== undefined);
   await s.press('/');
   await s.type(id);
@@ -129,14 +124,15 @@ test('ctrl-d names the lease and its keys; esc keeps them; y revokes the lease a
   await s.waitFor(`revoked lease ${id} and its 2 key(s)`);
   assert.deepEqual(keysUnder(`${prefix}revoke/`), [], 'etcd deleted the attached keys');
   assert.ok(!leaseIds().includes(id), 'etcdctl lease list no longer has the lease');
-  await s.waitFor((text) => rowOf(text, id) === undefined);
+  // The filtered table is showing, with no row left.
+  await s.waitFor((text) => /Leases\[0\/\d+\]/.test(text) && rowOf(text, id) === undefined);
   await s.press('q');
   await s.waitExit();
 });
 
 test('--readonly refuses a revoke before asking, and the lease stays', async () => {
   const id = grantLease(600, [`${prefix}readonly/k`]);
-  const s = start(['--view', 'leases', '--readonly']);
+  const s = startUndock(['--view', 'leases', '--readonly'], SIZE);
   await s.waitFor('[readonly]');
   await s.waitFor((text) => rowOf(text, id) !== undefined);
   await s.press('/');
@@ -144,8 +140,9 @@ test('--readonly refuses a revoke before asking, and the lease stays', async () 
   await s.press('enter');
   await s.waitFor(/Leases\[1\/\d+\]/);
   await s.press('ctrl+d');
-  await s.waitFor('revoke lease refused: undock runs with --readonly');
-  assert.doesNotMatch(s.text(), /Revoke lease/);
+  const refused = await s.waitFor('revoke lease refused: undock runs with --readonly');
+  assertShowing(refused, /Leases\[1\/\d+\]/);
+  assert.doesNotMatch(refused, /Revoke lease/);
   assert.ok(leaseIds().includes(id));
   assert.deepEqual(keysUnder(`${prefix}readonly/`), [`${prefix}readonly/k`]);
   await s.press('q');
@@ -180,7 +177,7 @@ test(':members shows the 3 members and their leader; a killed leader turns unhea
   const ids = listed.map((r) => r[0]!);
   assert.equal(ids.length, 3);
   const missingSocket = `/tmp/undock-e2e-none-${process.pid}.sock`;
-  const s = start(['--view', 'members', '--refresh', '1', '--etcd-endpoints', clusterEndpoints.join(','), '--address', missingSocket, '--runtime-endpoint', missingSocket]);
+  const s = startUndock(['--view', 'members', '--refresh', '1', '--etcd-endpoints', clusterEndpoints.join(','), '--address', missingSocket, '--runtime-endpoint', missingSocket], SIZE);
   let screen = await s.waitFor((text) => {
     const rows = memberLines(text, ids);
     return rows.length === 3 && rows.every((r) => r.health === 'ok') && rows.filter((r) => r.leader).length === 1;

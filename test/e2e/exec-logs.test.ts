@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import {test, after} from 'node:test';
+import {test} from 'node:test';
+import type {PtySession} from '../helpers/pty.js';
 import {filterTo} from '../helpers/screen.js';
-import {PtySession} from '../helpers/pty.js';
-import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock} from '../helpers/undock.js';
 
-sandboxEnv();
-const sessions: PtySession[] = [];
-after(() => sessions.forEach((s) => s.kill()));
-
-function start(args: string[]): PtySession {
-  const s = new PtySession({args, cols: 120, rows: 30});
-  sessions.push(s);
-  return s;
-}
+const SIZE = {cols: 120, rows: 30};
 
 /** Types a shell line, waits for what it should print, as a person at the prompt would. */
 async function shellLine(s: PtySession, line: string, expect: RegExp): Promise<string> {
@@ -38,7 +30,7 @@ async function execRoundTrip(s: PtySession, selectedRow: RegExp): Promise<void> 
 }
 
 test('s on a native container gives a real shell, resizes reach it, exit comes back to the same row', async () => {
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor(/ web .*running/);
   await filterTo(s, 'worker');
   await execRoundTrip(s, /Containers\(default\)\[1\/\d+\] <\/worker>[\s\S]* worker .*running/);
@@ -48,7 +40,7 @@ test('s on a native container gives a real shell, resizes reach it, exit comes b
 });
 
 test('s on a CRI container of a pod does the same through containerd namespace k8s.io', async () => {
-  const s = start(['--view', 'pods']);
+  const s = startUndock(['--view', 'pods'], SIZE);
   await s.waitFor(/nginx-7d9f/);
   await filterTo(s, 'nginx');
   await s.press('enter');
@@ -60,7 +52,7 @@ test('s on a CRI container of a pod does the same through containerd namespace k
 });
 
 test('a stopped container says so instead of handing the terminal over', async () => {
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor(/ batch-job .*stopped/);
   await filterTo(s, 'batch-job');
   await s.press('s');
@@ -71,7 +63,7 @@ test('a stopped container says so instead of handing the terminal over', async (
 });
 
 test('logs of a CRI container follow new lines, and / search highlights and finds', async () => {
-  const s = start(['--view', 'pods']);
+  const s = startUndock(['--view', 'pods'], SIZE);
   await s.waitFor(/coredns-5d78/);
   await filterTo(s, 'coredns');
   await s.press('enter');
@@ -101,7 +93,7 @@ test('logs of a CRI container follow new lines, and / search highlights and find
 });
 
 test('logs of a native container come from the file its undock/log-uri label names', async () => {
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor(/ web .*running/);
   await filterTo(s, 'web');
   await s.press('l');
@@ -111,7 +103,7 @@ test('logs of a native container come from the file its undock/log-uri label nam
 });
 
 test(':exec runs another command with the terminal, and comes back with its exit code', async () => {
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor(/ worker .*running/);
   await filterTo(s, 'worker');
   await s.press(':');
@@ -125,7 +117,7 @@ test(':exec runs another command with the terminal, and comes back with its exit
 });
 
 test('ctrl-s saves the log view to a file', async () => {
-  const s = start(['--view', 'containers']);
+  const s = startUndock(['--view', 'containers'], SIZE);
   await s.waitFor(/ web .*running/);
   await filterTo(s, 'web');
   await s.press('l');

@@ -3,12 +3,13 @@ import {randomBytes} from 'node:crypto';
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import {after, test} from 'node:test';
-import {escapeRe, filterTo, readDetail} from '../helpers/screen.js';
-import {PtySession} from '../helpers/pty.js';
+import type {PtySession} from '../helpers/pty.js';
+import {escapeRe, filterTo, readDetail, showingWithout} from '../helpers/screen.js';
 import {ctr, ctrImages} from '../helpers/ctr.js';
 import {sandboxCri} from '../helpers/cri-pod.js';
 import {pushImageWithRandomLayer, pushWithCtr, startRegistry, stopRegistry, type TestRegistry} from '../helpers/registry.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 const env = sandboxEnv();
 const cri = sandboxCri();
@@ -16,19 +17,11 @@ const run = randomBytes(3).toString('hex');
 const BUSYBOX = 'docker.io/library/busybox:latest';
 const PAUSE = 'registry.k8s.io/pause:3.6';
 const CTRL_U = '\x15';
-const sessions: PtySession[] = [];
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   cri.conn.close();
 });
-
-function start(args: string[] = []): PtySession {
-  const s = new PtySession({args});
-  sessions.push(s);
-  return s;
-}
-
 
 /** Runs ctr for cleanup: a failure (already gone) is fine. */
 function ctrQuiet(namespace: string, ...args: string[]): void {
@@ -54,7 +47,7 @@ function boxText(screen: string): string {
 
 test('r runs a container from busybox with a command and env: started, :co shows it, ctr has it RUNNING, its log has the output', async () => {
   const name = `e2e-run-${run}`;
-  const s = start();
+  const s = startUndock();
   await s.waitFor(/docker\.io\/library\/busybox\s+latest/);
   try {
     await filterTo(s, 'latest');
@@ -116,7 +109,7 @@ test('ctrl-d removes an unused tag after y; for busybox:latest it names the cont
   const ref = `docker.io/library/busybox:${tag}`;
   ctr('default', 'images', 'tag', BUSYBOX, ref);
   try {
-    const s = start();
+    const s = startUndock();
     await s.waitFor(new RegExp(`busybox\\s+${tag}`));
     await filterTo(s, tag);
     await s.press('ctrl+d');
@@ -161,7 +154,7 @@ test('ctrl-d removes an unused tag after y; for busybox:latest it names the cont
 });
 
 test('ctrl-d on the CRI sandbox image in k8s.io asks twice and esc at the second keeps it; r there warns about the kubelet', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('docker.io/library/busybox');
   await switchNamespace(s, 'k8s.io');
   await s.waitFor(/registry\.k8s\.io\/pause\s+3\.6/);
@@ -189,7 +182,7 @@ test('ctrl-d on the CRI sandbox image in k8s.io asks twice and esc at the second
   screen = await s.waitFor(`Run a container from ${PAUSE}`);
   assert.match(boxText(screen), /Warning: namespace k8s\.io belongs to the kubelet, which removes containers it did not create\./);
   await s.press('esc');
-  await s.waitFor((t) => !t.includes('Run a container') && t.includes('cancelled'));
+  await s.waitFor((t) => showingWithout(/Images\(k8s\.io\)\[1\/\d+\] <\/pause>/, 'Run a container')(t) && t.includes('cancelled'));
   assert.equal(ctr('k8s.io', 'containers', 'ls', '-q'), containersBefore);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
@@ -204,7 +197,7 @@ test('p pulls from a local registry through CRI: the status line reports it and 
     // A fresh layer, so the pull has something to fetch.
     const pushed = await pushImageWithRandomLayer(registry, 'undock/e2e-pull', 'base', `t-${run}`, 256 * 1024);
     ref = pushed.ref;
-    const s = start();
+    const s = startUndock();
     await s.waitFor('docker.io/library/busybox');
     await s.press('p');
     await s.waitFor('Pull an image through CRI (into namespace k8s.io)');
@@ -234,7 +227,7 @@ test('d on busybox:latest shows its manifest layers and config; y switches to JS
   const target = ctrImages('default').find((r) => r.REF === BUSYBOX)!.DIGEST!;
   const manifest = JSON.parse(ctr('default', 'content', 'get', target)) as {config: {digest: string}; layers: Array<{digest: string; size: number}>};
   const config = JSON.parse(ctr('default', 'content', 'get', manifest.config.digest)) as {config: {Cmd?: string[]; Entrypoint?: string[]}};
-  const s = start();
+  const s = startUndock();
   await s.waitFor(/docker\.io\/library\/busybox\s+latest/);
   await filterTo(s, 'latest');
   await s.press('d');

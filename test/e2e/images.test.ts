@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
-import {after, test} from 'node:test';
-import {PtySession, cliPath} from '../helpers/pty.js';
+import {test} from 'node:test';
+import {cliPath} from '../helpers/pty.js';
 import {ctr} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {assertShowing, showingWithout} from '../helpers/screen.js';
+import {startUndock} from '../helpers/undock.js';
 
 const env = sandboxEnv();
-const sessions: PtySession[] = [];
-after(() => sessions.forEach((s) => s.kill()));
-
-function start(args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): PtySession {
-  const s = new PtySession({args, env: extraEnv});
-  sessions.push(s);
-  return s;
-}
 
 test('undock opens on the sandbox images with their columns, and q gives the terminal back', async () => {
-  const s = start();
+  const s = startUndock();
   const screen = await s.waitFor(/docker\.io\/library\/busybox\s+1\.36/);
   assert.equal(s.bufferType(), 'alternate');
   assert.match(screen, /Images\(default\)\[\d+\]/);
@@ -31,7 +25,7 @@ test('undock opens on the sandbox images with their columns, and q gives the ter
 });
 
 test(':ns lists the namespaces; choosing k8s.io shows the pause image there', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('docker.io/library/busybox');
   await s.press(':');
   await s.type('ns');
@@ -51,7 +45,7 @@ test(':ns lists the namespaces; choosing k8s.io shows the pause image there', as
 });
 
 test('filter, sort by size with shift+S and again to reverse', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('localhost/undock/toolbox');
   await s.press('S');
   let screen = await s.waitFor('SIZE↑');
@@ -74,13 +68,13 @@ test('filter, sort by size with shift+S and again to reverse', async () => {
 });
 
 test('an image tagged outside undock shows up without a keypress', async () => {
-  const s = start();
+  const s = startUndock();
   await s.waitFor('docker.io/library/busybox');
   ctr('default', 'images', 'tag', '--force', 'docker.io/library/busybox:latest', 'docker.io/library/busybox:e2e-live');
   try {
     await s.waitFor(/busybox\s+e2e-live/, 5_000);
     ctr('default', 'images', 'rm', 'docker.io/library/busybox:e2e-live');
-    await s.waitFor((screen) => !screen.includes('e2e-live'), 5_000);
+    await s.waitFor(showingWithout(/Images\(default\)\[\d+\][\s\S]*docker\.io\/library\/busybox\s+latest/, 'e2e-live'), 5_000);
   } finally {
     spawnSync('ctr', ['--address', env.address, '-n', 'default', 'images', 'rm', 'docker.io/library/busybox:e2e-live']);
   }
@@ -89,12 +83,15 @@ test('an image tagged outside undock shows up without a keypress', async () => {
 });
 
 test('a wrong --address is named on screen, etcd still shows, and q quits cleanly', async () => {
-  const s = start(['--address', '/nonexistent.sock']);
-  const screen = await s.waitFor('no such socket');
+  const s = startUndock(['--address', '/nonexistent.sock']);
+  // The header says "no such socket" first, cut at the screen's width; the pane's line (indented
+  // one space, under the title) has the whole message with the fix.
+  const screen = await s.waitFor(/^ containerd not reachable at \/nonexistent\.sock: no such socket\b.*set --address or CONTAINERD_ADDRESS/m);
   assert.match(screen, /containerd not reachable at \/nonexistent\.sock: no such socket/);
   assert.match(screen, /set --address or CONTAINERD_ADDRESS/);
-  await s.waitFor(/etcd: ● 3\.4/);
-  assert.doesNotMatch(s.text(), /Error:|\.js:\d+/);
+  const later = await s.waitFor(/etcd: ● 3\.4/);
+  assertShowing(later, /Images\(default\)\[0\]/);
+  assert.doesNotMatch(later, /Error:|\.js:\d+/);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
   assert.equal(s.bufferType(), 'normal');

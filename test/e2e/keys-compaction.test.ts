@@ -1,25 +1,23 @@
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
 import {Etcd3} from 'etcd3';
-import {PtySession} from '../helpers/pty.js';
 import {etcdctl} from '../helpers/etcd.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 const env = sandboxEnv();
 const prefix = `/undock-e2e-compact-${process.pid}/`;
 const client = new Etcd3({hosts: env.etcdEndpoints.split(',')});
-let session: PtySession | undefined;
 
 after(async () => {
-  session?.kill();
+  stopAll();
   await client.delete().prefix(prefix);
   client.close();
 });
 
 test('a watch whose revision was compacted reloads the tree at the current revision and says so', async () => {
   await client.put(`${prefix}first`).value('1');
-  const s = new PtySession({args: ['--view', 'keys'], cols: 140, rows: 30});
-  session = s;
+  const s = startUndock(['--view', 'keys'], {cols: 140, rows: 30});
   await s.waitFor(/etcd keys \(v3 API, rev \d+\) \[\d+\]/);
   // undock stops reading: its watch falls behind while keys are written, etcd parks it as a slow
   // watcher, and a compaction past its revision makes etcd cancel it with the compacted revision.

@@ -3,22 +3,24 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {PtySession} from '../helpers/pty.js';
+import type {PtySession} from '../helpers/pty.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 import {closeEtcdClient, etcdctl, etcdctlEnv, etcdGet, etcdKeys, etcdValue, openTreeFolders, selectedTreeLine, treeRowName} from '../helpers/etcd.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // Writes through the key tree (edit in $EDITOR with compare-and-swap, new key with a lease) and
 // the history view, against the test run's sandbox, under this file's own prefix.
 const env = sandboxEnv();
 const folder = `undock-e2e-${process.pid}/`;
 const prefix = `/${folder}`;
-const sessions: PtySession[] = [];
+const KEYS = ['--view', 'keys'];
+const SIZE = {cols: 160, rows: 36};
 const granted: string[] = [];
 const scratch = fs.mkdtempSync('/tmp/undock-e2e-edit-');
 const TITLE = /etcd keys[^\n]*\[\d+\]/;
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   for (const id of granted) spawnSync('etcdctl', ['lease', 'revoke', id], {env: etcdctlEnv()});
   spawnSync('etcdctl', ['del', '--prefix', prefix], {env: etcdctlEnv()});
   closeEtcdClient();
@@ -32,10 +34,9 @@ function editorScript(name: string, body: string): string {
   return file;
 }
 
-function start(editor?: string, rows = 36): PtySession {
-  const s = new PtySession({args: ['--view', 'keys'], cols: 160, rows, env: editor ? {EDITOR: editor, VISUAL: ''} : {}});
-  sessions.push(s);
-  return s;
+/** The environment that makes undock run `editor` for e (VISUAL would win over EDITOR). */
+function withEditor(editor: string): NodeJS.ProcessEnv {
+  return {EDITOR: editor, VISUAL: ''};
 }
 
 /** Filters the tree down to one key and waits until it is the selected row. */
@@ -51,7 +52,7 @@ test('e hands the value to $EDITOR; y writes what was saved', async () => {
   const key = `${prefix}edit/ok`;
   etcdctl('put', key, 'colour: old\nsize: 3');
   const opened = etcdGet(key)!;
-  const s = start(editorScript('replace', 'sed -i s/old/new/ "$1"'));
+  const s = startUndock(KEYS, {...SIZE, env: withEditor(editorScript('replace', 'sed -i s/old/new/ "$1"'))});
   await selectKey(s, key);
   await s.waitFor(/colour: old/);
 
@@ -78,7 +79,7 @@ test('e with a conflicting write meanwhile: y writes nothing and says the key ch
     'conflict',
     `sed -i s/first/mine/ "$1"\nETCDCTL_API=3 ETCDCTL_ENDPOINTS='${env.etcdEndpoints}' etcdctl put '${key}' 'owner: theirs' >/dev/null`,
   );
-  const s = start(editor);
+  const s = startUndock(KEYS, {...SIZE, env: withEditor(editor)});
   await selectKey(s, key);
   await s.waitFor(/owner: first/);
 
@@ -100,7 +101,7 @@ test('n creates a key under a new lease: etcd holds it and the lease lists it', 
   const seed = `${prefix}new/seed`;
   const key = `${prefix}new/leased`;
   etcdctl('put', seed, 'x');
-  const s = start();
+  const s = startUndock(KEYS, SIZE);
   await s.waitFor(TITLE);
   await openTreeFolders(s, '/', folder, 'new/');
   await s.press('n');
@@ -140,7 +141,7 @@ test('h shows every version of a key with what changed between them', async () =
   etcdctl('put', key, 'alpha\ngamma');
   etcdctl('put', key, 'delta\ngamma');
   assert.equal(etcdGet(key)!.version, 3);
-  const s = start(undefined, 48);
+  const s = startUndock(KEYS, {...SIZE, rows: 48});
   await selectKey(s, key);
   await s.press('h');
   await s.waitFor(`history of ${key}`);

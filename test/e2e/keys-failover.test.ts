@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import {Etcd3} from 'etcd3';
-import {PtySession} from '../helpers/pty.js';
 import {etcdctlAt} from '../helpers/etcd.js';
 import {sideSandbox} from '../helpers/side-sandbox.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // A three-member etcd of its own: its leader is killed while undock watches the tree.
 const sandbox = sideSandbox('kf');
 let endpoints: string[] = [];
-let session: PtySession | undefined;
 const etcdctl = (...args: string[]) => etcdctlAt(endpoints, ...args);
 
 before(() => {
@@ -17,7 +16,7 @@ before(() => {
 });
 
 after(() => {
-  session?.kill();
+  stopAll();
   sandbox.down();
 });
 
@@ -35,8 +34,7 @@ async function writeOnce(client: Etcd3, key: string): Promise<void> {
 }
 
 test('killing the leader while the tree watches loses no key written after the kill', async () => {
-  const s = new PtySession({args: ['--view', 'keys', '--etcd-endpoints', endpoints.join(','), '--address', '/nonexistent.sock'], cols: 140, rows: 30});
-  session = s;
+  const s = startUndock(['--view', 'keys', '--etcd-endpoints', endpoints.join(','), '--address', '/nonexistent.sock'], {cols: 140, rows: 30});
   await s.waitFor(/etcd keys \(v3 API, rev \d+\) \[0\]/);
   const status = etcdctl('endpoint', 'status').trim().split('\n').map((l) => l.split(', '));
   const leader = status.findIndex((r) => r[4] === 'true');

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {PtySession} from '../helpers/pty.js';
+import type {PtySession} from '../helpers/pty.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 import {sideSandbox} from '../helpers/side-sandbox.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // The test sandbox's etcd runs without --enable-v2; an etcd of its own serves the v2 API.
 const env = sandboxEnv();
 const sandbox = sideSandbox('v2');
 let endpoint = '';
-const sessions: PtySession[] = [];
-
-function start(etcd: string): PtySession {
-  const s = new PtySession({args: ['--view', 'images', '--etcd-endpoints', etcd]});
-  sessions.push(s);
-  return s;
-}
 
 async function openKeys2(s: PtySession): Promise<void> {
   await s.waitFor('Images(default)');
@@ -34,12 +28,12 @@ before(async () => {
 });
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   sandbox.down();
 });
 
 test(':keys2 browses the v2 keyspace read-only in the same tree', async () => {
-  const s = start(endpoint);
+  const s = startUndock(['--view', 'images', '--etcd-endpoints', endpoint]);
   await openKeys2(s);
   await s.waitFor(/etcd keys \(v2 API, read-only\) \[2\][\s\S]*▸ \//);
   await s.press('enter');
@@ -58,7 +52,7 @@ test(':keys2 browses the v2 keyspace read-only in the same tree', async () => {
 });
 
 test(':keys2 on a server without the v2 API says so', async () => {
-  const s = start(env.etcdEndpoints);
+  const s = startUndock(['--view', 'images', '--etcd-endpoints', env.etcdEndpoints]);
   await openKeys2(s);
   await s.waitFor(/has no v2 API: etcd 3\.4 serves the v2 API only when started with --enable-v2/);
   await s.press('q');

@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {PtySession, repoRoot} from '../helpers/pty.js';
+import type {PtySession} from '../helpers/pty.js';
 import {
   closeEtcdClient,
   etcdctl,
@@ -18,25 +18,23 @@ import {
   treeLine,
   treeRowName,
 } from '../helpers/etcd.js';
+import {assertShowing} from '../helpers/screen.js';
+import {needsShared, sharedFile} from '../helpers/shared-testdata.js';
+import {startUndock, stopAll} from '../helpers/undock.js';
 
 // The etcd key tree (:keys) of the built CLI, against the test run's sandbox: the seeded keyspace,
 // and keys this file writes under its own prefix (deleted at the end).
 const folder = `undock-e2e-${process.pid}/`;
 const prefix = `/${folder}`;
-const sessions: PtySession[] = [];
+const KEYS = ['--view', 'keys'];
+const SIZE = {cols: 160, rows: 36};
 const TITLE = /etcd keys[^\n]*\[\d+\]/;
 
 after(() => {
-  sessions.forEach((s) => s.kill());
+  stopAll();
   spawnSync('etcdctl', ['del', '--prefix', prefix], {env: etcdctlEnv()});
   closeEtcdClient();
 });
-
-function start(args: string[] = [], rows = 36): PtySession {
-  const s = new PtySession({args: ['--view', 'keys', ...args], cols: 160, rows});
-  sessions.push(s);
-  return s;
-}
 
 /** The "N keys" a folder row shows, if the folder is on screen. */
 function shownCount(s: PtySession, name: string): number | undefined {
@@ -57,7 +55,7 @@ function folderCounts(parent: string): Map<string, number> {
 }
 
 test('the seeded tree shows its folders with the key counts etcdctl reports', async () => {
-  const s = start();
+  const s = startUndock(KEYS, SIZE);
   await s.waitFor(TITLE);
   await s.waitFor(() => treeLine(s, '/') !== undefined && treeLine(s, 'config/') !== undefined);
   const title = await s.waitFor(() => Number(/etcd keys[^\n]*\[(\d+)\]/.exec(s.text())?.[1]) === etcdKeys('').length, 5_000);
@@ -86,7 +84,7 @@ test('the seeded tree shows its folders with the key counts etcdctl reports', as
 test('etcdctl put, change and del under an open folder show within 500 ms, and the count follows', async (t) => {
   const live = `${prefix}live/`;
   etcdctl('put', `${live}first`, 'seed');
-  const s = start();
+  const s = startUndock(KEYS, SIZE);
   await s.waitFor(TITLE);
   await openTreeFolders(s, '/', folder, 'live/');
   await s.waitFor(() => treeLine(s, 'first') !== undefined && shownCount(s, 'live/') === 1);
@@ -101,9 +99,9 @@ test('etcdctl put, change and del under an open folder show within 500 ms, and t
   assert.match(s.text(), /\d+ B · text · v1 · create \d+ · mod \d+/);
   t0 = Date.now();
   etcdctl('put', `${live}second`, 'value-two');
-  await s.waitFor((text) => text.includes('value-two') && / · v2 · /.test(text), 500);
+  const two = await s.waitFor((text) => text.includes('value-two') && / · v2 · /.test(text), 500);
   const changed = Date.now() - t0;
-  assert.doesNotMatch(s.text(), /value-one/);
+  assert.doesNotMatch(two, /value-one/);
   const mod = etcdGet(`${live}second`)!.modRevision;
   assert.match(s.text(), new RegExp(` · mod ${mod}\\b`), 'the preview shows the mod revision etcd reports');
 
@@ -117,14 +115,14 @@ test('etcdctl put, change and del under an open folder show within 500 ms, and t
   await s.waitExit();
 });
 
-test('a Kubernetes protobuf value shows decoded in the preview and in the describe view', async () => {
+test('a Kubernetes protobuf value shows decoded in the preview and in the describe view', {skip: needsShared('k8s/pod.storage.bin')}, async () => {
   const key = `${prefix}k8s/pi-dqtsw`;
-  const stored = fs.readFileSync(path.resolve(repoRoot, '../shared/testdata/k8s/pod.storage.bin'));
+  const stored = fs.readFileSync(sharedFile('k8s/pod.storage.bin'));
   assert.equal(stored.subarray(0, 4).toString('latin1'), 'k8s\0');
   await putKeys([[key, stored]]);
   assert.ok(etcdGet(key)!.value.equals(stored), 'etcd holds the bytes as written');
 
-  const s = start();
+  const s = startUndock(KEYS, SIZE);
   await s.waitFor(TITLE);
   await s.press('/');
   await s.type(`${folder}k8s/`);
@@ -154,7 +152,7 @@ test('ctrl-d on a folder deletes exactly the keys under it after saying how many
   await putKeys([...doomed.map((k): [string, string] => [k, `v ${k}`]), [sibling, 'stays'], [nested, 'stays too']]);
   assert.equal(etcdKeys(`${prefix}del/`).length, 25);
 
-  const s = start();
+  const s = startUndock(KEYS, SIZE);
   await s.waitFor(TITLE);
   await openTreeFolders(s, '/', folder);
   await s.waitFor(() => shownCount(s, 'del/') === 25);
@@ -182,8 +180,7 @@ test('--readonly refuses delete, edit and new key before doing anything, and etc
   const editor = path.join(path.dirname(marker), 'editor.sh');
   fs.writeFileSync(editor, `#!/bin/sh\ntouch '${marker}'\necho changed > "$1"\n`, {mode: 0o755});
   try {
-    const s = new PtySession({args: ['--view', 'keys', '--readonly'], cols: 160, rows: 36, env: {EDITOR: editor, VISUAL: ''}});
-    sessions.push(s);
+    const s = startUndock([...KEYS, '--readonly'], {...SIZE, env: {EDITOR: editor, VISUAL: ''}});
     await s.waitFor('[readonly]');
     await s.waitFor(TITLE);
     await openTreeFolders(s, '/', folder, 'ro/');
@@ -191,18 +188,21 @@ test('--readonly refuses delete, edit and new key before doing anything, and etc
     await s.waitFor(/untouched/);
 
     await s.press('ctrl+d');
-    await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
-    assert.doesNotMatch(s.text(), /Delete /);
+    let refused = await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
+    assertShowing(refused, TITLE);
+    assert.doesNotMatch(refused, /Delete /);
     await s.press('e');
     await s.waitFor(/edit[^\n]* refused: undock runs with --readonly/);
     await s.press('n');
-    await s.waitFor(/new key[^\n]* refused: undock runs with --readonly/);
-    assert.doesNotMatch(s.text(), /New etcd key/);
+    refused = await s.waitFor(/new key[^\n]* refused: undock runs with --readonly/);
+    assertShowing(refused, TITLE);
+    assert.doesNotMatch(refused, /New etcd key/);
     // ctrl-d on the folder too
     await selectTreeRow(s, 'ro/');
     await s.press('ctrl+d');
-    await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
-    assert.doesNotMatch(s.text(), /Delete all/);
+    refused = await s.waitFor(/delete[^\n]* refused: undock runs with --readonly/);
+    assertShowing(refused, TITLE);
+    assert.doesNotMatch(refused, /Delete all/);
 
     assert.ok(!fs.existsSync(marker), 'the editor never ran');
     const now = etcdGet(key)!;

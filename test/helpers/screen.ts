@@ -7,6 +7,23 @@ export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+function shows(screen: string, what: string | RegExp): boolean {
+  return typeof what === 'string' ? screen.includes(what) : what.test(screen);
+}
+
+/**
+ * Asserts that the screen shows the view a check is about (its title bar, say), before anything is
+ * said to be absent from it: an error screen or a blank one must not pass for "it is gone".
+ */
+export function assertShowing(screen: string, view: string | RegExp, message?: string): void {
+  assert.ok(shows(screen, view), `${message ?? `expected ${String(view)} on screen`}; screen was:\n${screen}`);
+}
+
+/** A waitFor condition: `view` is showing and none of `absent` is on the same screen. */
+export function showingWithout(view: string | RegExp, ...absent: Array<string | RegExp>): (screen: string) => boolean {
+  return (screen) => shows(screen, view) && !absent.some((a) => shows(screen, a));
+}
+
 /** Filters the table to one row and waits until it shows. */
 export async function filterTo(s: PtySession, text: string): Promise<string> {
   await s.press('/');

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import {after, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import type {IRequestOp} from 'etcd3';
 import {UndockError} from '../../source/data/errors.js';
 import {EtcdClient} from '../../source/data/etcd/client.js';
@@ -12,12 +10,12 @@ import {v2Available, v2List} from '../../source/data/etcd/v2.js';
 import {describeValue} from '../../source/data/values/decode.js';
 import {stringField, type FieldNode} from '../../source/data/values/protobuf.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
+import {needsShared, sharedFile} from '../helpers/shared-testdata.js';
 
 const env = sandboxEnv();
 const endpoints = env.etcdEndpoints.split(',');
 const client = new EtcdClient(endpoints);
 const root = `/undock-test-${process.pid}/keys/`;
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 after(async () => {
   await client.write('the test', (etcd) => etcd.kv.deleteRange({key: Buffer.from(root), range_end: prefixRangeEnd(Buffer.from(root))}));
@@ -170,9 +168,9 @@ test('values with keysOnly false, value sizes of chosen leaves, getValue and cou
   assert.equal(manySizes.get(sizeMapKey(many[299])), Buffer.byteLength('value 299'));
 });
 
-test('a Kubernetes protobuf value read back from etcd decodes to a recognisable Pod', async () => {
-  const bin = fs.readFileSync(path.resolve(repo, '../shared/testdata/k8s/pod.storage.bin'));
-  const json = JSON.parse(fs.readFileSync(path.resolve(repo, '../shared/testdata/k8s/pod.json'), 'utf8'));
+test('a Kubernetes protobuf value read back from etcd decodes to a recognisable Pod', {skip: needsShared('k8s/pod.storage.bin', 'k8s/pod.json')}, async () => {
+  const bin = fs.readFileSync(sharedFile('k8s/pod.storage.bin'));
+  const json = JSON.parse(fs.readFileSync(sharedFile('k8s/pod.json'), 'utf8'));
   const key = `${root}registry/pods/default/pi-dqtsw`;
   await client.write('the test', (etcd) => etcd.kv.put({key: Buffer.from(key), value: bin}));
   const kv = await getValue(client, key);
