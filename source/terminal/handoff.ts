@@ -28,9 +28,6 @@ export function setTerminalOwner(o: TerminalOwner | undefined): void {
   owner = o;
 }
 
-/** Bytes typed for a child that arrive once undock has the terminal back are dropped for this long. */
-const DISCARD_MS = 80;
-
 /**
  * The only place that hands the terminal to a child and takes it back. The UI stops drawing and the
  * alternate screen is left. An editor (passthrough) gets the terminal itself: undock's reader is
@@ -61,7 +58,7 @@ export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) 
     });
   } finally {
     stdout.off('resize', onResize);
-    input.acquire(owner.keys, {discardMs: DISCARD_MS});
+    input.acquire(owner.keys, {flush: true});
     enterFullScreen();
     owner.resume();
   }

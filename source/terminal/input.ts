@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import tty from 'node:tty';
 
@@ -5,13 +6,12 @@ import tty from 'node:tty';
  * The one reader of the terminal. undock reads fd 0 through a stream of its own (Ink is given a
  * dummy stdin), so it can let go completely: while an editor owns the terminal the stream is
  * destroyed, which stops Node reading the tty (a paused stream keeps reading into its buffer and
- * would steal the editor's keys). When the terminal comes back, what arrives in the first moments
- * was typed for the child and is dropped.
+ * would steal the editor's keys). When the terminal comes back, whatever is still queued in the
+ * terminal was typed for the child and is dropped before undock reads again.
  */
 export class TerminalInput {
   private stream?: tty.ReadStream;
   private sink?: (data: Buffer) => void;
-  private discardUntil = 0;
 
   constructor(private readonly fd = 0) {}
 
@@ -19,18 +19,19 @@ export class TerminalInput {
     return this.stream !== undefined;
   }
 
-  /** Reads the terminal in raw mode and gives every chunk to `sink`; bytes in the first `discardMs` are dropped. */
-  acquire(sink: (data: Buffer) => void, opts: {discardMs?: number} = {}): void {
+  /** Reads the terminal in raw mode and gives every chunk to `sink`; `flush` first drops what is queued. */
+  acquire(sink: (data: Buffer) => void, opts: {flush?: boolean} = {}): void {
     this.sink = sink;
-    this.discardUntil = opts.discardMs ? Date.now() + opts.discardMs : 0;
-    if (!this.stream) {
-      const s = new tty.ReadStream(this.fd);
-      s.on('data', (d: Buffer) => this.onData(d));
-      s.on('error', () => this.release());
-      this.stream = s;
-    }
+    const fresh = !this.stream;
+    const s = this.stream ?? new tty.ReadStream(this.fd);
+    this.stream = s;
     // Raw mode again on every take-back: a child may have left the terminal in another mode.
-    this.stream.setRawMode(true);
+    s.setRawMode(true);
+    if (opts.flush) dropQueuedInput(this.fd);
+    if (fresh) {
+      s.on('data', (d: Buffer) => this.sink?.(d));
+      s.on('error', () => this.release());
+    }
   }
 
   /** Sends the bytes somewhere else (a shell running through undock) without letting go of the terminal. */
@@ -53,10 +54,23 @@ export class TerminalInput {
     s.destroy();
   }
 
-  private onData(d: Buffer): void {
-    if (this.discardUntil && Date.now() < this.discardUntil) return;
-    this.discardUntil = 0;
-    this.sink?.(d);
+}
+
+/**
+ * Empties the terminal's input queue, as tcflush(TCIFLUSH) would (Node has no binding for it): the
+ * terminal is opened again without blocking and read until nothing is left. The queue belongs to the
+ * terminal, so this empties it for every reader.
+ */
+function dropQueuedInput(fd: number): void {
+  let tty: number | undefined;
+  try {
+    tty = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+    const buf = Buffer.alloc(4096);
+    for (let i = 0; i < 1024 && fs.readSync(tty, buf, 0, buf.length, null) > 0; i++);
+  } catch {
+    // EAGAIN: the queue is empty (or the terminal cannot be reopened: nothing to drop then).
+  } finally {
+    if (tty !== undefined) fs.closeSync(tty);
   }
 }
 
