@@ -69,7 +69,7 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   const viewName = flags.view ?? 'images';
   const view = {id: views ? views.resolve(viewName) : viewName};
   if (!view.id) {
-    throw new ConfigError(`--view must be one of: ${views?.ids.join(', ')} or an alias :help lists (got "${viewName}")`);
+    throw new ConfigError(`--view must be one of: ${views?.ids.join(', ')}, or an alias of one (got "${viewName}")`);
   }
   const refresh = flags.refresh ?? 2;
   if (!Number.isFinite(refresh) || refresh <= 0) {

@@ -53,6 +53,7 @@ export class AppController {
   private clockTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private lastStack: Frame[] = [];
+  private started = false;
   onQuit: () => void = () => {};
 
   constructor(ctx: DataContext, views: ViewLookup) {
@@ -86,6 +87,7 @@ export class AppController {
 
   /** Starts polling, probing and the event feed (again after a terminal handoff; the views are kept). */
   start(): void {
+    this.started = true;
     this.onUiChange();
     this.events.start();
     this.health.start();
@@ -97,6 +99,7 @@ export class AppController {
 
   /** Pauses the data (a terminal handoff): the frames and their feeds stay. */
   stop(): void {
+    this.started = false;
     clearInterval(this.clockTimer);
     this.health.stop();
     this.events.stop();
@@ -116,7 +119,7 @@ export class AppController {
       for (const gone of nav.removedFrames(this.lastStack, stack)) this.dispose(gone.id);
       this.lastStack = stack;
     }
-    this.sources.show(this.tableTarget());
+    if (this.started) this.sources.show(this.tableTarget());
   }
 
   private dispose(frameId: number): void {

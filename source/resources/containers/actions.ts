@@ -31,6 +31,11 @@ function taskLine(r: ContainerRow): string {
   return `its task is ${r.status}${r.pid ? `, pid ${r.pid}` : ''}`;
 }
 
+/** Stop and kill need a task that runs (or is paused). */
+function notRunning(r: ContainerRow): string | undefined {
+  return r.status === 'running' || r.status === 'paused' ? undefined : `${who(r)} is not running (${r.status})`;
+}
+
 export const containerActions: Action<ContainerRow>[] = [
   {
     id: 'processes',
@@ -54,13 +59,12 @@ export const containerActions: Action<ContainerRow>[] = [
     label: 'start',
     hint: true,
     dangerous: true,
-    run: (r, {ctx}) => {
-      if (r.status === 'running' || r.status === 'paused') return {kind: 'status', text: `${who(r)} is already ${r.status}`};
-      return confirm(`Start ${who(r)}?`, [where(r), `${taskLine(r)}; a new task is created and started`], 'Start', async () => {
+    disabledReason: (r) => (r.status === 'running' || r.status === 'paused' ? `${who(r)} is already ${r.status}` : undefined),
+    run: (r, {ctx}) =>
+      confirm(`Start ${who(r)}?`, [where(r), `${taskLine(r)}; a new task is created and started`], 'Start', async () => {
         const task = await startTask(ctx.containerd, r.namespace, r.id);
         return `started ${r.name} (pid ${task.pid})`;
-      });
-    },
+      }),
   },
   {
     id: 'stop',
@@ -68,9 +72,9 @@ export const containerActions: Action<ContainerRow>[] = [
     label: 'stop',
     hint: true,
     dangerous: true,
-    run: (r, {ctx, report}) => {
-      if (r.status !== 'running' && r.status !== 'paused') return {kind: 'status', text: `${who(r)} is not running (${r.status})`};
-      return confirm(
+    disabledReason: notRunning,
+    run: (r, {ctx, report}) =>
+      confirm(
         `Stop ${who(r)}?`,
         [where(r), `${taskLine(r)}`, `SIGTERM, then SIGKILL if it is still running after ${STOP_GRACE_MS / 1000} s`],
         'Stop',
@@ -81,27 +85,26 @@ export const containerActions: Action<ContainerRow>[] = [
           });
           return `stopped ${r.name}${task.exitStatus !== undefined ? ` (exit ${task.exitStatus})` : ''}`;
         },
-      );
-    },
+      ),
   },
   {
     id: 'kill',
     keys: ['ctrl+k'],
     label: 'kill',
     dangerous: true,
-    run: (r, {ctx}) => {
-      if (r.status !== 'running' && r.status !== 'paused') return {kind: 'status', text: `${who(r)} is not running (${r.status})`};
-      return confirm(`Kill ${who(r)}?`, [where(r), taskLine(r), 'SIGKILL to every process, no grace period'], 'Kill', async () => {
+    disabledReason: notRunning,
+    run: (r, {ctx}) =>
+      confirm(`Kill ${who(r)}?`, [where(r), taskLine(r), 'SIGKILL to every process, no grace period'], 'Kill', async () => {
         await killTask(ctx.containerd, r.namespace, r.id, SIGKILL, {all: true});
         return `killed ${r.name}`;
-      });
-    },
+      }),
   },
   {
     id: 'pause',
     keys: ['p'],
     label: 'pause/resume',
     dangerous: true,
+    disabledReason: notRunning,
     run: (r, {ctx}) => {
       if (r.status === 'paused') {
         return confirm(`Resume ${who(r)}?`, [where(r), taskLine(r)], 'Resume', async () => {
@@ -109,7 +112,6 @@ export const containerActions: Action<ContainerRow>[] = [
           return `resumed ${r.name}`;
         });
       }
-      if (r.status !== 'running') return {kind: 'status', text: `${who(r)} is not running (${r.status})`};
       return confirm(`Pause ${who(r)}?`, [where(r), taskLine(r), 'every process is frozen until resumed'], 'Pause', async () => {
         await pauseTask(ctx.containerd, r.namespace, r.id);
         return `paused ${r.name}`;

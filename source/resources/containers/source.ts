@@ -1,6 +1,7 @@
 import {listContainers, type ContainerRecord} from '../../data/containerd/containers.js';
 import {cpuPercent, taskMetrics, type TaskMetrics} from '../../data/containerd/metrics.js';
 import {listTasks, type TaskRecord} from '../../data/containerd/tasks.js';
+import {pruneMemo} from '../memo.js';
 import type {DataContext, LoadScope} from '../types.js';
 
 export interface ContainerRow {
@@ -54,9 +55,11 @@ export async function loadContainers(ctx: DataContext, scope: LoadScope): Promis
         taskMetrics(ctx.containerd, ns).catch(() => new Map<string, TaskMetrics>()),
       ]);
       const byId = new Map(tasks.map((t) => [t.id, t]));
-      return containers.map((c) => {
+      const seen = new Set<string>();
+      const rows = containers.map((c) => {
         const m = metrics.get(c.id);
         const key = `cpu:${ns}/${c.id}`;
+        seen.add(key);
         const prev = ctx.memo.get(key) as TaskMetrics | undefined;
         let cpu: number | undefined;
         if (m) {
@@ -65,6 +68,8 @@ export async function loadContainers(ctx: DataContext, scope: LoadScope): Promis
         }
         return containerRow(ns, c, byId.get(c.id), cpu, m);
       });
+      pruneMemo(ctx.memo, `cpu:${ns}/`, seen);
+      return rows;
     }),
   );
   return perNs.flat();

@@ -1,3 +1,4 @@
+import {pruneMemo} from '../memo.js';
 import type {CriContainerRecord} from '../../data/cri/containers.js';
 import type {PodRecord} from '../../data/cri/pods.js';
 import type {DataContext} from '../types.js';
@@ -46,11 +47,16 @@ export async function loadPods(ctx: DataContext): Promise<PodRow[]> {
     list.push(c);
     byPod.set(c.podSandboxId, list);
   }
-  return Promise.all(
+  const rows = await Promise.all(
     pods.map(async (pod) => {
       const key = `pod-ip:${pod.id}`;
+      // A sandbox's IP is valid only while it is ready: a stopped pod shows none (and forgets it).
+      if (pod.state !== 'ready') {
+        ctx.memo.delete(key);
+        return podRow(pod, byPod.get(pod.id) ?? [], '');
+      }
       let ip = ctx.memo.get(key) as string | undefined;
-      if (ip === undefined && pod.state === 'ready') {
+      if (ip === undefined) {
         ip = await ctx.cri
           .podSandboxStatus(pod.id, false)
           .then((s) => s.pod.ip ?? '')
@@ -60,4 +66,6 @@ export async function loadPods(ctx: DataContext): Promise<PodRow[]> {
       return podRow(pod, byPod.get(pod.id) ?? [], ip ?? '');
     }),
   );
+  pruneMemo(ctx.memo, 'pod-ip:', new Set(pods.filter((p) => p.state === 'ready').map((p) => `pod-ip:${p.id}`)));
+  return rows;
 }
