@@ -48,6 +48,8 @@ function writeFirst(paths: string[], text: string): {ok: true; path: string} | {
 
 /** The log view's controller: follow, wrap, timestamps, search, save, the previous attempt, scrolling. */
 export const logsBindings: ViewBinding<LogsState>[] = [
+  // esc leaves the log even while a search is shown (the search is a highlight, not a filter).
+  {id: 'back', keys: ['esc'], label: 'back', hint: true, run: ({app}) => void app.back()},
   {
     id: 'follow',
     keys: ['f'],
