@@ -54,6 +54,8 @@ export type ActionResult =
   | {kind: 'none'}
   | {kind: 'status'; text: string; level?: 'info' | 'error'}
   | {kind: 'set-namespace'; namespace: string}
+  /** Opens a view by name as the new root, as `:name` does. */
+  | {kind: 'open'; view: string}
   | {kind: 'push'; resource: string; params: Record<string, string>; crumb: string}
   | {kind: 'describe'; title: string; load: () => Promise<unknown>}
   | {

@@ -53,6 +53,7 @@ export class AppController {
   private clockTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private lastStack: Frame[] = [];
+  private lastStatus: UiState['status'];
   private started = false;
   onQuit: () => void = () => {};
 
@@ -114,11 +115,14 @@ export class AppController {
   }
 
   private onUiChange(): void {
-    const {stack} = this.ui.getState();
+    const {stack, status} = this.ui.getState();
     if (stack !== this.lastStack) {
       for (const gone of nav.removedFrames(this.lastStack, stack)) this.dispose(gone.id);
+      // A message belongs to the view it was said in: another view clears it, unless it came with the move.
+      if (stack.at(-1)?.id !== this.lastStack.at(-1)?.id && status && status === this.lastStatus) this.ui.setState({status: undefined});
       this.lastStack = stack;
     }
+    this.lastStatus = this.ui.getState().status;
     if (this.started) this.sources.show(this.tableTarget());
   }
 

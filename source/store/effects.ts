@@ -11,6 +11,7 @@ export interface EffectsHost {
   refresh(): void;
   setNamespace(namespace: string): void;
   openWith(view: string, payload: unknown): void;
+  openNamed(view: string, args?: string[]): boolean;
 }
 
 /**
@@ -27,6 +28,9 @@ export function applyResult(app: EffectsHost, result: ActionResult): void {
       return;
     case 'set-namespace':
       app.setNamespace(result.namespace);
+      return;
+    case 'open':
+      app.openNamed(result.view);
       return;
     case 'push':
       app.openWith(result.resource, {params: result.params, crumb: result.crumb});

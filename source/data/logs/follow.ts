@@ -86,8 +86,11 @@ class Follower implements LogFollower {
         this.stop();
         return;
       }
+      // Stopped while the first read ran (the view went at once): start no watcher or timer.
+      if (this.stopped) return;
       this.watch();
       this.timer = setInterval(() => this.schedule(), this.opts.pollMs ?? 1000);
+      this.timer.unref();
     });
   }
 

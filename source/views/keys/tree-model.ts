@@ -147,13 +147,15 @@ export class KeyTree {
   }
 
   /** Every key under root whose text contains the needle (case-insensitive), as leaf rows. */
-  search(root: string, needle: string, limit = 100_000): TreeRow[] {
-    const n = needle.toLowerCase();
+  /** Every key under root that holds the text (case-insensitive); `!text`: every key that does not, as in tables. */
+  search(root: string, filter: string, limit = 100_000): TreeRow[] {
+    const inverted = filter.startsWith('!');
+    const n = (inverted ? filter.slice(1) : filter).toLowerCase();
     const [lo, hi] = this.range(root);
     const out: TreeRow[] = [];
     for (let i = lo; i < hi && out.length < limit; i++) {
       const key = this.keys[i]!;
-      if (displayKey(key).toLowerCase().includes(n)) {
+      if (displayKey(key).toLowerCase().includes(n) !== inverted) {
         out.push({path: key, depth: 0, name: key.slice(root.length), folder: false, count: 1, info: this.infos[i], expanded: false});
       }
     }

@@ -1,4 +1,5 @@
 import React from 'react';
+import {namespaceProblem} from '../../resources/namespaces/check.js';
 import type {AnyResource} from '../../resources/types.js';
 import type {Frame} from '../../store/frames.js';
 import type {ViewDef, ViewProps} from '../types.js';
@@ -22,10 +23,17 @@ export function tableView(resource: AnyResource): ViewDef<TableState> {
       : (app, args) => {
           // `:co all` lists every namespace; `:co k8s.io` switches namespace first, as k9s's `:pods kube-system`.
           if (args[0] === 'all' && resource.allNamespaces) return opening(newTableState(resource, {allNamespaces: true}), resource.id);
-          if (args[0] && args[0] !== 'all') {
-            app.setNamespace(args[0]);
-            // `:ns NAME` only switches; `:co NAME` switches and shows containers.
-            if (resource.opensOnTop) return null;
+          const namespace = args[0];
+          if (namespace && namespace !== 'all') {
+            // Checked first: a namespace containerd does not have is refused with the ones it has.
+            app.runAsync(`namespace ${namespace}`, async () => {
+              const problem = await namespaceProblem(app.ctx, namespace);
+              if (problem) return {kind: 'status', level: 'error', text: problem};
+              app.setNamespace(namespace);
+              // `:ns NAME` only switches; `:co NAME` switches and shows containers.
+              return resource.opensOnTop ? {kind: 'none'} : {kind: 'open', view: resource.id};
+            });
+            return null;
           }
           return {...opening(newTableState(resource), resource.id), as: resource.opensOnTop ? 'push' : 'root'};
         },

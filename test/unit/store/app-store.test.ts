@@ -31,6 +31,8 @@ async function followedLog(app: AppController) {
     feed,
     lines,
     async assertStopped(how: string) {
+      // Some ways out are asynchronous (`:ns` asks containerd first): give them a moment.
+      for (let i = 0; i < 50 && app.feed(frame.id) !== undefined; i++) await sleep(20);
       assert.equal(app.feed(frame.id), undefined, `${how}: the frame's feeds are released`);
       await sleep(100);
       const at = lines();

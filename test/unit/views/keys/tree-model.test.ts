@@ -51,6 +51,9 @@ test('binary and UTF-8 keys round-trip and sort in etcd byte order', () => {
 test('search lists matching keys anywhere below the root', () => {
   const t = treeOf(['/registry/pods/default/pi-dqtsw', '/registry/pods/default/web', '/other']);
   assert.deepEqual(t.search('', 'PI-').map((r) => r.path), ['/registry/pods/default/pi-dqtsw']);
+  // !text keeps every key that does not hold it, as the table filter does.
+  assert.deepEqual(t.search('', '!pods').map((r) => r.path), ['/other']);
+  assert.deepEqual(t.search('', '!').map((r) => r.path).length, 0, 'a bare ! matches nothing (every key holds the empty text)');
 });
 
 test('history diffs show what changed between neighbours', () => {
