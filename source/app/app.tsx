@@ -1,6 +1,6 @@
 import React, {useEffect} from 'react';
 import {Box} from 'ink';
-import {frameHeight, paneSize, type UiState} from '../store/app-state.js';
+import {frameHeight, paneSize, statusLines, type UiState} from '../store/app-state.js';
 import type {AppController} from '../store/app-store.js';
 import {useStore} from '../store/store.js';
 import {Header} from '../ui/header.js';
@@ -13,16 +13,17 @@ import type {ViewDef} from '../views/types.js';
 import {completeCommand} from '../keys/commands.js';
 import {hintsFor} from './hints.js';
 
-const selectView = (s: UiState) => ({frame: s.stack[s.stack.length - 1], mode: s.mode, dialog: s.dialog, form: s.form, now: s.now});
+const selectView = (s: UiState) => ({frame: s.stack[s.stack.length - 1], stack: s.stack, mode: s.mode, dialog: s.dialog, form: s.form, status: s.status, busy: s.busy, now: s.now});
 
 /** The shell: header, hints, prompt, the current frame's registered view, status line. Keys come from the input owner. */
 export function App({app, version, findView}: {app: AppController; version: string; findView: (id: string) => ViewDef | undefined}) {
   const {columns, rows} = useTerminalSize();
-  const {frame, mode, dialog, form} = useStore(app.ui, selectView);
+  const {frame, stack, mode, dialog, form, status, busy} = useStore(app.ui, selectView);
 
   useEffect(() => app.setSize(columns, rows), [app, columns, rows]);
 
-  const {height: paneHeight} = paneSize({size: {columns, rows}, mode});
+  const shown = {size: {columns, rows}, mode, stack, status, busy};
+  const {height: paneHeight} = paneSize(shown);
   const view = frame ? findView(frame.view) : undefined;
   let body: React.ReactNode = null;
   if (dialog) body = <Dialog dialog={dialog} width={columns} />;
@@ -37,7 +38,7 @@ export function App({app, version, findView}: {app: AppController; version: stri
       <Box height={paneHeight} flexDirection="column">
         {body}
       </Box>
-      <StatusLine ui={app.ui} />
+      <StatusLine ui={app.ui} lines={statusLines(shown)} />
     </Box>
   );
 }

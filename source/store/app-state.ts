@@ -1,3 +1,4 @@
+import wrapAnsi from 'wrap-ansi';
 import type {ActionResult, Daemon, FormField} from '../resources/types.js';
 import type {Frame} from './frames.js';
 
@@ -57,6 +58,22 @@ export interface UiState {
 }
 
 const HEADER_LINES = 4;
+/** A long message wraps onto at most this many lines; `:messages` has it whole. */
+const MAX_STATUS_LINES = 4;
+
+/** The status line's text as drawn: the breadcrumbs, then what runs or the last message. */
+export function statusText(ui: Pick<UiState, 'stack' | 'busy' | 'status'>): {crumbs: string; message: string} {
+  const crumbs = ui.stack.map((f) => ` <${f.crumb}> `).join('');
+  const message = ui.busy ? `  ⟳ ${ui.busy}…` : ui.status ? `  ${ui.status.text}` : '';
+  return {crumbs, message};
+}
+
+/** Lines the status takes at this width: wrapped as Ink wraps it (wrap-ansi, hard), so the pane gives way exactly. */
+export function statusLines(ui: Pick<UiState, 'stack' | 'busy' | 'status' | 'size'>): number {
+  const {crumbs, message} = statusText(ui);
+  const lines = wrapAnsi(crumbs + message, Math.max(1, ui.size.columns), {trim: false, hard: true}).split('\n').length;
+  return Math.min(MAX_STATUS_LINES, Math.max(1, lines));
+}
 
 /** The whole frame's height: one line short of the terminal (a frame as tall as it makes Ink repaint everything). */
 export function frameHeight(rows: number): number {
@@ -64,7 +81,7 @@ export function frameHeight(rows: number): number {
 }
 
 /** The height left to the view: header, hints, prompt (when open) and status line take the rest. */
-export function paneSize(ui: Pick<UiState, 'size' | 'mode'>): {width: number; height: number} {
+export function paneSize(ui: Pick<UiState, 'size' | 'mode' | 'stack' | 'busy' | 'status'>): {width: number; height: number} {
   const prompt = ui.mode === 'command' || ui.mode === 'filter' ? 1 : 0;
-  return {width: ui.size.columns, height: frameHeight(ui.size.rows) - HEADER_LINES - 1 - prompt - 1};
+  return {width: ui.size.columns, height: Math.max(3, frameHeight(ui.size.rows) - HEADER_LINES - 1 - prompt - statusLines(ui))};
 }

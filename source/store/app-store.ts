@@ -7,6 +7,7 @@ import {EventFeed} from './event-feed.js';
 import * as nav from './frames.js';
 import type {Frame, Opening, ViewModel, ViewSize} from './frames.js';
 import {Health} from './health.js';
+import {MessageLog} from './messages.js';
 import {SourceManager} from './source-manager.js';
 import {createStore, type Store} from './store.js';
 
@@ -48,6 +49,7 @@ export class AppController {
   readonly health: Health;
   readonly sources: SourceManager;
   readonly events: EventFeed;
+  readonly messages = new MessageLog();
   private readonly feeds = new Map<number, Array<{stop(): void}>>();
   private nextId = 1;
   private clockTimer?: NodeJS.Timeout;
@@ -233,6 +235,7 @@ export class AppController {
 
   setStatus(text: string, level: 'info' | 'error' = 'info'): void {
     this.ui.setState({status: {text, level}, busy: undefined});
+    this.messages.add(text, level);
   }
 
   /** Shows progress of a running action in the status line. */

@@ -8,7 +8,7 @@ export function Dialog({dialog, width}: {dialog: DialogState; width: number}) {
     <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
       <Text bold color="red">{dialog.title}</Text>
       {dialog.lines.map((l, i) => (
-        <Text key={i} wrap="truncate-end">{l}</Text>
+        <Text key={i} wrap="wrap">{l}</Text>
       ))}
       <Box marginTop={1}>
         <Text inverse={dialog.focus === 'cancel'}> Cancel </Text>

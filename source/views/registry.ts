@@ -4,11 +4,12 @@ import {describeView} from './describe/index.js';
 import {helpView} from './help/index.js';
 import {keys2View, keysView} from './keys/index.js';
 import {logsView} from './logs/index.js';
+import {messagesView} from './messages/index.js';
 import {tableView} from './table/index.js';
 import type {ViewDef} from './types.js';
 
 /** The one list of views: a view is its folder plus one line here (each table resource is one through tableView). */
-export const views: ViewDef[] = [...resources.map(tableView), keysView, keys2View, logsView, describeView, helpView];
+export const views: ViewDef[] = [...resources.map(tableView), keysView, keys2View, logsView, describeView, helpView, messagesView];
 
 export function findView(name: string): ViewDef | undefined {
   const n = name.toLowerCase();

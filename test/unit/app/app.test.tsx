@@ -80,3 +80,31 @@ test(':exec outside a container table says where it works, and the app keeps run
     t.done();
   }
 });
+
+test('a long status message wraps instead of being cut, and :messages lists every message whole, newest first', async () => {
+  const t = renderApp(unreachableContext({view: 'namespaces'}));
+  try {
+    await t.until((s) => s.includes('Namespaces['));
+    const long = `pull failed: Head "https://registry.example/v2/library/busybox/manifests/latest": dial tcp 127.0.0.1:5000: connect: connection refused ${'x'.repeat(60)} END-OF-MESSAGE`;
+    t.app.setStatus('first message');
+    t.app.setStatus(long, 'error');
+    const wrapped = await t.until((s) => s.includes('END-OF-MESSAGE'));
+    // The message's start and its end are both on screen: it wrapped rather than being cut with an ellipsis.
+    const lines = wrapped.split('\n');
+    const end = lines.findIndex((l) => l.includes('END-OF-MESSAGE'));
+    assert.ok(lines.slice(Math.max(0, end - 3), end + 1).join(' ').includes('pull failed: Head "https://registry.example'), 'the start of the message is there too');
+    assert.ok(!lines.slice(end - 3, end + 1).some((l) => l.trimEnd().endsWith('…')), 'not cut with an ellipsis');
+    assert.ok(wrapped.split('\n').length <= 30, 'the frame stays within the terminal');
+    t.press(':messages\r');
+    const list = await t.until((s) => s.includes('Messages ['));
+    assert.match(list, /Messages \[\d+\]/);
+    const flat = list.replace(/\n/g, '');
+    assert.ok(flat.includes('END-OF-MESSAGE'), 'the long message is there whole');
+    assert.ok(flat.indexOf('END-OF-MESSAGE') < flat.indexOf('first message'), 'newest first');
+    assert.match(list, /\d\d:\d\d:\d\d error/);
+    t.press('\x1b');
+    await t.until((s) => s.includes('Namespaces['));
+  } finally {
+    t.done();
+  }
+});
