@@ -94,14 +94,63 @@ export function columnWidths(cols: Column<unknown>[], views: RowView[], total: n
   return widths;
 }
 
+/** Columns that matter most by their id, where a column does not say (NAME and STATUS survive longest). */
+const PRIORITY_BY_ID: Record<string, number> = {name: 4, status: 4, state: 4, namespace: 3, image: 3, ready: 3, restarts: 3, ip: 2, age: 2};
+/** Names, images and IDs keep their distinguishing tail when shortened. */
+const MIDDLE_CUT = new Set(['name', 'image', 'id', 'repository', 'pod']);
+
+export function priorityOf(c: Column<unknown>): number {
+  return c.priority ?? PRIORITY_BY_ID[c.id] ?? 1;
+}
+
+export function cutOf(c: Column<unknown>): 'end' | 'middle' {
+  return c.cut ?? (MIDDLE_CUT.has(c.id) ? 'middle' : 'end');
+}
+
+/**
+ * Which columns fit in the width, and how wide each is: when even the headers do not fit, the
+ * least important columns go first (k9s drops columns the same way), so NAME and STATUS survive a
+ * narrow terminal.
+ */
+export function layoutColumns(cols: Column<unknown>[], views: RowView[], total: number): {keep: number[]; widths: number[]} {
+  let keep = cols.map((_, i) => i);
+  const need = (idx: number[]) => idx.reduce((a, i) => a + stringWidth(cols[i]!.header) + 1, 0) + idx.length - 1;
+  while (keep.length > 1 && need(keep) > total) {
+    // The least important column, the rightmost of equals.
+    let drop = keep[0]!;
+    for (const i of keep) if (priorityOf(cols[i]!) <= priorityOf(cols[drop]!)) drop = i;
+    keep = keep.filter((i) => i !== drop);
+  }
+  const shown = keep.map((i) => cols[i]!);
+  const cells = views.map((v) => ({row: v.row, cells: keep.map((i) => v.cells[i]!)}));
+  return {keep, widths: columnWidths(shown, cells, total)};
+}
+
 const graphemes = new Intl.Segmenter();
+
+/** Up to `room` columns of whole characters from the start of the text, or from its end. */
+function take(text: string, room: number, fromEnd = false): {text: string; used: number} {
+  const parts = [...graphemes.segment(text)].map((g) => g.segment);
+  if (fromEnd) parts.reverse();
+  let out: string[] = [];
+  let used = 0;
+  for (const segment of parts) {
+    const g = stringWidth(segment);
+    if (used + g > room) break;
+    out.push(segment);
+    used += g;
+  }
+  if (fromEnd) out = out.reverse();
+  return {text: out.join(''), used};
+}
 
 /**
  * The text in exactly `width` terminal columns: padded, or cut at a whole character with an ellipsis
- * (a wide character that would be split is dropped and the gap padded). At width 1 an ellipsis
- * alone says nothing, so the first character shows if it is one column.
+ * (a wide character that would be split is dropped and the gap padded), at the end or, for names
+ * and keys, in the middle. At width 1 an ellipsis alone says nothing, so the first character shows
+ * if it is one column.
  */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left', cut: 'end' | 'middle' = 'end'): string {
   if (width <= 0) return '';
   const w = stringWidth(text);
   if (w <= width) {
@@ -109,14 +158,16 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
     return align === 'right' ? pad + text : text + pad;
   }
   const room = width === 1 ? 1 : width - 1;
-  let out = '';
-  let used = 0;
-  for (const {segment} of graphemes.segment(text)) {
-    const g = stringWidth(segment);
-    if (used + g > room) break;
-    out += segment;
-    used += g;
+  if (width === 1) {
+    const first = take(text, 1);
+    return first.used === 1 ? first.text : '…';
   }
-  if (width === 1) return used === 1 ? out : '…';
-  return out + '…' + ' '.repeat(room - used);
+  if (cut === 'middle' && room >= 4) {
+    // The tail tells names apart (pod hashes, the last key segment): it gets the larger half.
+    const tail = take(text, Math.ceil(room * 0.6), true);
+    const head = take(text, room - tail.used);
+    return head.text + '…' + tail.text + ' '.repeat(room - head.used - tail.used);
+  }
+  const head = take(text, room);
+  return head.text + '…' + ' '.repeat(room - head.used);
 }

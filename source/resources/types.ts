@@ -29,6 +29,10 @@ export interface Column<Row> {
   grow?: boolean;
   /** Shown only when the view lists every namespace. */
   allNamespacesOnly?: boolean;
+  /** How much the column matters when the terminal is narrow: the lowest go first (default 1). */
+  priority?: number;
+  /** Where a long cell is shortened: names and keys keep their distinguishing tail ('middle'). */
+  cut?: 'end' | 'middle';
   /** Pure rendering of one cell. */
   cell: (row: Row, now: number) => string;
   /** What sorting compares; defaults to the cell text. */

@@ -1,7 +1,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {Column} from '../resources/types.js';
-import {columnWidths, fit, type RowView} from '../resources/rows.js';
+import {cutOf, fit, layoutColumns, type RowView} from '../resources/rows.js';
 
 export interface TableProps {
   columns: Column<unknown>[];
@@ -18,8 +18,8 @@ export interface TableProps {
 
 /** Renders only the rows on screen: 10,000 rows cost what 50 do. */
 export function Table({columns, views, rowKey, sort, selected, top, width, height}: TableProps) {
-  const widths = React.useMemo(() => columnWidths(columns, views, width - 1), [columns, views, width]);
-  const line = (cells: string[]) => ' ' + cells.map((c, i) => fit(c, widths[i]!, columns[i]!.align)).join(' ');
+  const {keep, widths} = React.useMemo(() => layoutColumns(columns, views, width - 1), [columns, views, width]);
+  const line = (cells: string[]) => ' ' + keep.map((c, k) => fit(cells[c]!, widths[k]!, columns[c]!.align, cutOf(columns[c]!))).join(' ');
   const headers = columns.map((c) => {
     const mark = sort.column === c.id ? (sort.descending ? '↓' : '↑') : '';
     return c.header + mark;

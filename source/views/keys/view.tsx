@@ -55,7 +55,8 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   const fixed = shown.slice(1).reduce((a, i) => a + FIXED[i - 1]! + 1, 0);
   const nameWidth = Math.max(12, treeWidth - 1 - fixed);
   const widthOf = (i: number) => (i === 0 ? nameWidth : FIXED[i - 1]!);
-  const line = (cells: string[]) => ' ' + shown.map((i) => fit(cells[i]!, widthOf(i), i === 0 ? 'left' : 'right')).join(' ');
+  // A filtered row shows its whole key: shortened in the middle, so the last segment stays.
+  const line = (cells: string[]) => ' ' + shown.map((i) => fit(cells[i]!, widthOf(i), i === 0 ? 'left' : 'right', i === 0 && frame.state.filter ? 'middle' : 'end')).join(' ');
   const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
   const api = frame.state.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
   const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.tree.size}]${progress} `;

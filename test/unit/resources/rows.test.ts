@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import stringWidth from 'string-width';
-import {columnWidths, fit, makeFilter, viewRows} from '../../../source/resources/rows.js';
+import {columnWidths, fit, layoutColumns, makeFilter, viewRows} from '../../../source/resources/rows.js';
 import {images} from '../../../source/resources/images/index.js';
 import type {ImageRow} from '../../../source/resources/images/source.js';
 
@@ -124,4 +124,32 @@ test('column widths count columns: a CJK or emoji cell widens its column by its 
   assert.deepEqual(columnWidths(cols, views(['cafe\u0301 noir']), 20), [9, 10]);
   // The header (+1 for the sort arrow) is the floor when the content is narrower.
   assert.deepEqual(columnWidths(cols, views(['é']), 20), [5, 14]);
+});
+
+test('names shortened in the middle keep their distinguishing tail', () => {
+  const cases: Array<[string, number, string]> = [
+    ['/registry/pods/default/api-server-7c9f8-abcde', 24, '/registry…er-7c9f8-abcde'],
+    ['/registry/pods/default/api-server-7c9f8-xyzzy', 24, '/registry…er-7c9f8-xyzzy'],
+    ['short', 24, 'short'],
+  ];
+  for (const [text, width, want] of cases) {
+    const got = fit(text, width, 'left', 'middle');
+    assert.equal(stringWidth(got), width, `${text} fills ${width} columns`);
+    assert.equal(got.trimEnd(), want);
+  }
+  // Two keys that differ only at the end stay different once shortened.
+  assert.notEqual(fit(cases[0]![0], 24, 'left', 'middle'), fit(cases[1]![0], 24, 'left', 'middle'));
+  assert.equal(stringWidth(fit('名前が長いコンテナの名前です', 9, 'left', 'middle')), 9, 'wide characters are never split');
+});
+
+test('a narrow terminal drops the least important columns first, never NAME or STATUS', () => {
+  const cols = ['name', 'id', 'image', 'status', 'pid', 'cpu', 'mem', 'age'].map((id) => ({id, header: id.toUpperCase(), cell: () => ''}));
+  const views = [{row: {}, cells: ['web', 'abc123', 'docker.io/library/busybox:latest', 'running', '4242', '0.1', '1 MiB', '3m']}];
+  const wide = layoutColumns(cols, views, 120);
+  assert.deepEqual(wide.keep, [0, 1, 2, 3, 4, 5, 6, 7], 'all fit at 120 columns');
+  const narrow = layoutColumns(cols, views, 30);
+  const kept = narrow.keep.map((i) => cols[i]!.id);
+  assert.ok(kept.includes('name') && kept.includes('status'), `name and status stay (${kept.join(',')})`);
+  assert.ok(!kept.includes('pid'), 'a minor column went');
+  assert.ok(narrow.widths.reduce((a, b) => a + b, 0) + narrow.keep.length - 1 <= 30, 'what is kept fits');
 });
