@@ -35,8 +35,10 @@ export interface Column<Row> {
   cut?: 'end' | 'middle';
   /** Pure rendering of one cell. */
   cell: (row: Row, now: number) => string;
-  /** What sorting compares; defaults to the cell text. */
+  /** What sorting compares, in its natural order (↑ smallest first, ↓ largest first); defaults to the cell text. */
   sortValue?: (row: Row) => string | number;
+  /** The first press sorts largest first (CPU, memory, restarts), as an operator looks for the top ones. */
+  descendingFirst?: boolean;
 }
 
 /** Where a load looks: the containerd namespace (or all of them) and the parent a drill-down came from. */

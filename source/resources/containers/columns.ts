@@ -20,7 +20,8 @@ export const containerColumns: Column<ContainerRow>[] = [
     sortKey: 'C',
     align: 'right',
     cell: (r) => (r.cpuPercent === undefined ? '' : r.cpuPercent.toFixed(1)),
-    sortValue: (r) => -(r.cpuPercent ?? -1),
+    sortValue: (r) => r.cpuPercent ?? -1,
+    descendingFirst: true,
   },
   {
     id: 'mem',
@@ -28,7 +29,8 @@ export const containerColumns: Column<ContainerRow>[] = [
     sortKey: 'M',
     align: 'right',
     cell: (r) => (r.memoryBytes === undefined ? '' : formatBytes(r.memoryBytes)),
-    sortValue: (r) => -(r.memoryBytes ?? -1),
+    sortValue: (r) => r.memoryBytes ?? -1,
+    descendingFirst: true,
   },
   {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
 ];

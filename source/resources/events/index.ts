@@ -39,12 +39,12 @@ export const events: ResourceDef<EventRow> = {
   namespaced: false,
   followsEvents: true,
   columns: [
-    {id: 'time', header: 'TIME', sortKey: 'A', cell: (r) => clock(r.time), sortValue: (r) => -r.seq},
+    {id: 'time', header: 'TIME', sortKey: 'A', cell: (r) => clock(r.time), sortValue: (r) => r.seq, descendingFirst: true},
     {id: 'namespace', header: 'NAMESPACE', sortKey: 'E', cell: (r) => r.namespace},
     {id: 'topic', header: 'TOPIC', sortKey: 'T', cell: (r) => r.topic},
     {id: 'detail', header: 'DETAIL', grow: true, cell: (r) => summarize(r.payload)},
   ],
-  defaultSort: {column: 'time'},
+  defaultSort: {column: 'time', descending: true},
   rowKey: (r) => String(r.seq),
   load: async (ctx) => {
     const recent = (ctx.memo.get(EVENTS_MEMO) as (() => Array<ContainerdEvent & {seq: number}>) | undefined)?.() ?? [];

@@ -76,7 +76,7 @@ export const leases: ResourceDef<LeaseRow> = {
     {id: 'id', header: 'ID', sortKey: 'I', cell: (r) => r.id},
     {id: 'granted', header: 'GRANTED TTL', sortKey: 'T', align: 'right', cell: (r) => String(r.grantedTtl), sortValue: (r) => r.grantedTtl},
     {id: 'remaining', header: 'REMAINING TTL', sortKey: 'R', align: 'right', cell: (r) => ttlText(r.remainingTtl), sortValue: (r) => r.remainingTtl},
-    {id: 'count', header: 'KEYS', sortKey: 'K', align: 'right', cell: (r) => String(r.keys.length), sortValue: (r) => -r.keys.length},
+    {id: 'count', header: 'KEYS', sortKey: 'K', align: 'right', cell: (r) => String(r.keys.length), sortValue: (r) => r.keys.length, descendingFirst: true},
     {id: 'keys', header: 'ATTACHED KEYS', grow: true, cell: (r) => keysSummary(r.keys)},
   ],
   defaultSort: {column: 'id'},

@@ -40,7 +40,7 @@ export const members: ResourceDef<MemberRow> = {
     {id: 'client-urls', header: 'CLIENT URLS', cell: (r) => r.clientUrls.join(',') || '-'},
     {id: 'raft-term', header: 'RAFT TERM', sortKey: 'T', align: 'right', cell: (r) => statusCell(r, (s) => s.raftTerm), sortValue: (r) => Number(r.status?.raftTerm ?? -1)},
     {id: 'raft-index', header: 'RAFT INDEX', sortKey: 'X', align: 'right', cell: (r) => statusCell(r, (s) => s.raftIndex), sortValue: (r) => Number(r.status?.raftIndex ?? -1)},
-    {id: 'db-size', header: 'DB SIZE', sortKey: 'S', align: 'right', cell: (r) => formatBytes(r.status?.dbSize), sortValue: (r) => -(r.status?.dbSize ?? -1)},
+    {id: 'db-size', header: 'DB SIZE', sortKey: 'S', align: 'right', cell: (r) => formatBytes(r.status?.dbSize), sortValue: (r) => r.status?.dbSize ?? -1, descendingFirst: true},
     {id: 'version', header: 'VERSION', sortKey: 'V', cell: (r) => statusCell(r, (s) => s.version)},
     {id: 'health', header: 'HEALTH', sortKey: 'H', grow: true, cell: healthText},
   ],

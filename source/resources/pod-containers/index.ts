@@ -22,7 +22,7 @@ export const podContainers: ResourceDef<CriContainerRecord> = {
     {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},
     {id: 'state', header: 'STATE', sortKey: 'S', cell: (r) => r.state},
     {id: 'attempt', header: 'ATTEMPT', align: 'right', cell: (r) => String(r.attempt), sortValue: (r) => r.attempt},
-    {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => -r.restarts},
+    {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => r.restarts, descendingFirst: true},
     {id: 'image', header: 'IMAGE', sortKey: 'I', grow: true, cell: (r) => r.image},
     {id: 'id', header: 'ID', cell: (r) => shortDigest(r.id)},
     {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},

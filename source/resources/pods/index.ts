@@ -16,7 +16,7 @@ export const pods: ResourceDef<PodRow> = {
     {id: 'state', header: 'STATE', sortKey: 'S', cell: (r) => r.state},
     {id: 'ip', header: 'IP', cell: (r) => r.ip},
     {id: 'ready', header: 'READY', sortKey: 'R', cell: (r) => `${r.ready}/${r.total}`, sortValue: (r) => r.ready - r.total},
-    {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => -r.restarts},
+    {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => r.restarts, descendingFirst: true},
     {id: 'id', header: 'POD ID', cell: (r) => shortDigest(r.id)},
     {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
   ],

@@ -34,7 +34,7 @@ export const processes: ResourceDef<ProcessRow> = {
   columns: [
     {id: 'pid', header: 'PID', sortKey: 'P', align: 'right', cell: (r) => String(r.pid), sortValue: (r) => r.pid},
     {id: 'state', header: 'STATE', cell: (r) => r.state},
-    {id: 'rss', header: 'RSS', sortKey: 'M', align: 'right', cell: (r) => (r.rssBytes === undefined ? '' : formatBytes(r.rssBytes)), sortValue: (r) => -(r.rssBytes ?? 0)},
+    {id: 'rss', header: 'RSS', sortKey: 'M', align: 'right', cell: (r) => (r.rssBytes === undefined ? '' : formatBytes(r.rssBytes)), sortValue: (r) => r.rssBytes ?? 0, descendingFirst: true},
     {id: 'command', header: 'COMMAND', grow: true, cell: (r) => r.command},
   ],
   defaultSort: {column: 'pid'},

@@ -42,7 +42,7 @@ export function tableBindings(resource: AnyResource): (app: AppController, frame
       keys: [c.sortKey!],
       label: `sort by ${c.header.toLowerCase()}`,
       run: ({app, frame}: Env) => {
-        const descending = frame.state.sort.column === c.id ? !frame.state.sort.descending : false;
+        const descending = frame.state.sort.column === c.id ? !frame.state.sort.descending : Boolean(c.descendingFirst);
         app.update(frame, {sort: {column: c.id, descending}, selected: 0, top: 0});
       },
     }));

@@ -69,3 +69,23 @@ test('with no row, a key that needs one says nothing is selected', () => {
     app.close();
   }
 });
+
+test('the sort arrow means one thing everywhere: ↓ largest first (CPU starts there), ↑ smallest first', () => {
+  const withCpu = (name: string, cpu: number) => ({...row(name, 'running'), cpuPercent: cpu}) as ContainerRow;
+  const app = showing([withCpu('low', 1), withCpu('high', 50), withCpu('mid', 10)]);
+  try {
+    const names = () => {
+      const m = app.model();
+      return Array.from({length: m.count}, (_, i) => (m.rowAt(i) as ContainerRow).name);
+    };
+    dispatchKey(app, {name: 'C', text: 'C'});
+    assert.deepEqual((app.currentFrame().state as {sort: unknown}).sort, {column: 'cpu', descending: true});
+    assert.deepEqual(names(), ['high', 'mid', 'low'], '↓: largest first');
+    dispatchKey(app, {name: 'C', text: 'C'});
+    assert.deepEqual(names(), ['low', 'mid', 'high'], '↑: smallest first');
+    dispatchKey(app, {name: 'N', text: 'N'});
+    assert.deepEqual(names(), ['high', 'low', 'mid'], 'NAME starts ↑, A to Z');
+  } finally {
+    app.close();
+  }
+});
