@@ -88,7 +88,7 @@ export class AppController {
     return this.health.store;
   }
 
-  /** Starts polling, probing and the event feed (again after a terminal handoff; the views are kept). */
+  /** Starts the table source, the probes and the event feed. They keep running while a child has the terminal. */
   start(): void {
     this.started = true;
     this.onUiChange();
@@ -100,7 +100,7 @@ export class AppController {
     this.clockTimer.unref();
   }
 
-  /** Pauses the data (a terminal handoff): the frames and their feeds stay. */
+  /** Stops the table source, the probes and the event feed; the frames and their feeds stay. */
   stop(): void {
     this.started = false;
     clearInterval(this.clockTimer);
