@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import {hasUnsafe, joinParts, sanitize, sliceParts, type TextPart} from '../data/text/sanitize.js';
 import type {AnyResource, Column} from './types.js';
 
 /** The columns a view shows: the namespace column only when it lists every namespace. */
@@ -8,7 +9,10 @@ export function visibleColumns(resource: AnyResource, allNamespaces: boolean): C
 
 export interface RowView {
   row: unknown;
+  /** What each cell shows, sanitised: filters, widths and sorting see exactly this. */
   cells: string[];
+  /** The cells that held something to escape, as parts (so the table can dim the escapes). */
+  parts?: Array<TextPart[] | undefined>;
 }
 
 /** Parses the / filter: "text", "!text" (inverted), "-l key=value[,key2=value2]" (labels). */
@@ -44,8 +48,15 @@ export function viewRows(
   const keep = makeFilter(resource, opts.filter);
   const out: RowView[] = [];
   for (const row of rows) {
-    const cells = columns.map((c) => c.cell(row, opts.now));
-    if (keep(row, cells)) out.push({row, cells});
+    // The one place table text enters the view: every cell of every table is sanitised here.
+    let parts: RowView['parts'];
+    const cells = columns.map((c, i) => {
+      const text = c.cell(row, opts.now);
+      if (!hasUnsafe(text)) return text;
+      (parts ??= [])[i] = sanitize(text);
+      return joinParts(parts[i]!);
+    });
+    if (keep(row, cells)) out.push(parts ? {row, cells, parts} : {row, cells});
   }
   const idx = columns.findIndex((c) => c.id === opts.sort.column);
   if (idx >= 0) {
@@ -96,6 +107,23 @@ export function columnWidths(cols: Column<unknown>[], views: RowView[], total: n
 
 const graphemes = new Intl.Segmenter();
 
+/** How text goes into `width` columns: how much of it is kept, whether an ellipsis follows, the padding. */
+function layout(text: string, width: number, align: 'left' | 'right'): {keep: number; ellipsis: boolean; left: number; right: number} {
+  const w = stringWidth(text);
+  if (w <= width) return {keep: text.length, ellipsis: false, left: align === 'right' ? width - w : 0, right: align === 'right' ? 0 : width - w};
+  const room = width === 1 ? 1 : width - 1;
+  let keep = 0;
+  let used = 0;
+  for (const {segment} of graphemes.segment(text)) {
+    const g = stringWidth(segment);
+    if (used + g > room) break;
+    keep += segment.length;
+    used += g;
+  }
+  if (width === 1) return used === 1 ? {keep, ellipsis: false, left: 0, right: 0} : {keep: 0, ellipsis: true, left: 0, right: 0};
+  return {keep, ellipsis: true, left: 0, right: room - used};
+}
+
 /**
  * The text in exactly `width` terminal columns: padded, or cut at a whole character with an ellipsis
  * (a wide character that would be split is dropped and the gap padded). At width 1 an ellipsis
@@ -103,20 +131,17 @@ const graphemes = new Intl.Segmenter();
  */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const w = stringWidth(text);
-  if (w <= width) {
-    const pad = ' '.repeat(width - w);
-    return align === 'right' ? pad + text : text + pad;
-  }
-  const room = width === 1 ? 1 : width - 1;
-  let out = '';
-  let used = 0;
-  for (const {segment} of graphemes.segment(text)) {
-    const g = stringWidth(segment);
-    if (used + g > room) break;
-    out += segment;
-    used += g;
-  }
-  if (width === 1) return used === 1 ? out : '…';
-  return out + '…' + ' '.repeat(room - used);
+  const l = layout(text, width, align);
+  return ' '.repeat(l.left) + (l.keep === text.length ? text : text.slice(0, l.keep)) + (l.ellipsis ? '…' : '') + ' '.repeat(l.right);
+}
+
+/** fit() for sanitised parts: the same cut, with the escapes kept apart so they can be drawn dimmed. */
+export function fitParts(parts: TextPart[], width: number, align: 'left' | 'right' = 'left'): TextPart[] {
+  if (width <= 0) return [];
+  const l = layout(joinParts(parts), width, align);
+  const out: TextPart[] = l.left ? [{text: ' '.repeat(l.left)}] : [];
+  out.push(...sliceParts(parts, 0, l.keep));
+  const tail = (l.ellipsis ? '…' : '') + ' '.repeat(l.right);
+  if (tail) out.push({text: tail});
+  return out;
 }

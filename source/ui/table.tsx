@@ -1,7 +1,9 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {Column} from '../resources/types.js';
-import {columnWidths, fit, type RowView} from '../resources/rows.js';
+import {columnWidths, fit, fitParts, type RowView} from '../resources/rows.js';
+import type {TextPart} from '../data/text/sanitize.js';
+import {partNodes} from './parts.js';
 
 export interface TableProps {
   columns: Column<unknown>[];
@@ -20,6 +22,14 @@ export interface TableProps {
 export function Table({columns, views, rowKey, sort, selected, top, width, height}: TableProps) {
   const widths = React.useMemo(() => columnWidths(columns, views, width - 1), [columns, views, width]);
   const line = (cells: string[]) => ' ' + cells.map((c, i) => fit(c, widths[i]!, columns[i]!.align)).join(' ');
+  // A row with escaped cells: the same layout, drawn as parts so the escapes show dimmed.
+  const partsLine = (v: RowView): TextPart[] => [
+    {text: ' '},
+    ...v.cells.flatMap((c, i) => {
+      const cell = v.parts![i] ? fitParts(v.parts![i]!, widths[i]!, columns[i]!.align) : [{text: fit(c, widths[i]!, columns[i]!.align)}];
+      return i ? [{text: ' '}, ...cell] : cell;
+    }),
+  ];
   const headers = columns.map((c) => {
     const mark = sort.column === c.id ? (sort.descending ? '↓' : '↑') : '';
     return c.header + mark;
@@ -32,7 +42,7 @@ export function Table({columns, views, rowKey, sort, selected, top, width, heigh
         const isSelected = top + i === selected;
         return (
           <Text key={rowKey(v.row)} inverse={isSelected} color={isSelected ? 'cyan' : undefined} wrap="truncate-end">
-            {line(v.cells)}
+            {v.parts ? partNodes(partsLine(v)) : line(v.cells)}
           </Text>
         );
       })}
