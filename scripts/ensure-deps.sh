@@ -54,7 +54,11 @@ if [ $do_npm = 1 ]; then
   # (a clone, a git worktree) has a new date on an unchanged lockfile.
   stamp=node_modules/.undock-lock.sha256
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  if [ -L node_modules ] && [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    # A link to a shared install (a worktree's): npm ci would empty the folder it points to, under
+    # every checkout that uses it. Say so and go on with what is there.
+    echo "ensure-deps: node_modules links to $(readlink node_modules), installed from another package-lock.json; not running npm ci through the link" >&2
+  elif [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "ensure-deps: npm ci" >&2
     npm ci --no-audit --no-fund >&2
     echo "$want" > "$stamp"

@@ -1,3 +1,5 @@
+import {safeText} from './text/sanitize.js';
+
 /** Errors the data layer hands to views: one line for the user, and the fix. */
 export type ErrorKind =
   | 'unavailable'
@@ -24,10 +26,11 @@ export class UndockError extends Error {
   }
 }
 
+/** The line shown for an error, sanitised: daemons echo names (a key, a container ID) in their messages. */
 export function errorLine(err: unknown): string {
-  if (err instanceof UndockError) return err.line;
-  if (err instanceof Error) return firstLine(err.message);
-  return firstLine(String(err));
+  if (err instanceof UndockError) return safeText(err.line);
+  if (err instanceof Error) return safeText(firstLine(err.message));
+  return safeText(firstLine(String(err)));
 }
 
 function firstLine(s: string): string {

@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import {hasUnsafe, joinParts, sanitize, sliceParts, type TextPart} from '../data/text/sanitize.js';
 import type {AnyResource, Column} from './types.js';
 
 /** The columns a view shows: the namespace column only when it lists every namespace. */
@@ -8,7 +9,10 @@ export function visibleColumns(resource: AnyResource, allNamespaces: boolean): C
 
 export interface RowView {
   row: unknown;
+  /** What each cell shows, sanitised: filters, widths and sorting see exactly this. */
   cells: string[];
+  /** The cells that held something to escape, as parts (so the table can dim the escapes). */
+  parts?: Array<TextPart[] | undefined>;
 }
 
 /** Parses the / filter: "text", "!text" (inverted), "-l key=value[,key2=value2]" (labels). */
@@ -44,8 +48,15 @@ export function viewRows(
   const keep = makeFilter(resource, opts.filter);
   const out: RowView[] = [];
   for (const row of rows) {
-    const cells = columns.map((c) => c.cell(row, opts.now));
-    if (keep(row, cells)) out.push({row, cells});
+    // The one place table text enters the view: every cell of every table is sanitised here.
+    let parts: RowView['parts'];
+    const cells = columns.map((c, i) => {
+      const text = c.cell(row, opts.now);
+      if (!hasUnsafe(text)) return text;
+      (parts ??= [])[i] = sanitize(text);
+      return joinParts(parts[i]!);
+    });
+    if (keep(row, cells)) out.push(parts ? {row, cells, parts} : {row, cells});
   }
   const idx = columns.findIndex((c) => c.id === opts.sort.column);
   if (idx >= 0) {
@@ -128,20 +139,41 @@ export function layoutColumns(cols: Column<unknown>[], views: RowView[], total: 
 
 const graphemes = new Intl.Segmenter();
 
-/** Up to `room` columns of whole characters from the start of the text, or from its end. */
-function take(text: string, room: number, fromEnd = false): {text: string; used: number} {
-  const parts = [...graphemes.segment(text)].map((g) => g.segment);
-  if (fromEnd) parts.reverse();
-  let out: string[] = [];
+/** Up to `room` columns of whole characters from the start of the text, or from its end: how many code units, how many columns. */
+function take(text: string, room: number, fromEnd = false): {units: number; used: number} {
+  const segments = [...graphemes.segment(text)].map((g) => g.segment);
+  if (fromEnd) segments.reverse();
+  let units = 0;
   let used = 0;
-  for (const segment of parts) {
+  for (const segment of segments) {
     const g = stringWidth(segment);
     if (used + g > room) break;
-    out.push(segment);
+    units += segment.length;
     used += g;
   }
-  if (fromEnd) out = out.reverse();
-  return {text: out.join(''), used};
+  return {units, used};
+}
+
+/**
+ * How text goes into `width` columns: the code units kept from its start (head) and end (tail),
+ * whether an ellipsis stands between them, and the padding on each side.
+ */
+function layout(text: string, width: number, align: 'left' | 'right', cut: 'end' | 'middle'): {head: number; tail: number; ellipsis: boolean; left: number; right: number} {
+  const w = stringWidth(text);
+  if (w <= width) return {head: text.length, tail: 0, ellipsis: false, left: align === 'right' ? width - w : 0, right: align === 'right' ? 0 : width - w};
+  if (width === 1) {
+    const first = take(text, 1);
+    return first.used === 1 ? {head: first.units, tail: 0, ellipsis: false, left: 0, right: 0} : {head: 0, tail: 0, ellipsis: true, left: 0, right: 0};
+  }
+  const room = width - 1;
+  if (cut === 'middle' && room >= 4) {
+    // The tail tells names apart (pod hashes, the last key segment): it gets the larger half.
+    const tail = take(text, Math.ceil(room * 0.6), true);
+    const head = take(text, room - tail.used);
+    return {head: head.units, tail: tail.units, ellipsis: true, left: 0, right: room - head.used - tail.used};
+  }
+  const head = take(text, room);
+  return {head: head.units, tail: 0, ellipsis: true, left: 0, right: room - head.used};
 }
 
 /**
@@ -152,22 +184,20 @@ function take(text: string, room: number, fromEnd = false): {text: string; used:
  */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left', cut: 'end' | 'middle' = 'end'): string {
   if (width <= 0) return '';
-  const w = stringWidth(text);
-  if (w <= width) {
-    const pad = ' '.repeat(width - w);
-    return align === 'right' ? pad + text : text + pad;
-  }
-  const room = width === 1 ? 1 : width - 1;
-  if (width === 1) {
-    const first = take(text, 1);
-    return first.used === 1 ? first.text : '…';
-  }
-  if (cut === 'middle' && room >= 4) {
-    // The tail tells names apart (pod hashes, the last key segment): it gets the larger half.
-    const tail = take(text, Math.ceil(room * 0.6), true);
-    const head = take(text, room - tail.used);
-    return head.text + '…' + tail.text + ' '.repeat(room - head.used - tail.used);
-  }
-  const head = take(text, room);
-  return head.text + '…' + ' '.repeat(room - head.used);
+  const l = layout(text, width, align, cut);
+  if (!l.ellipsis && l.head === text.length) return ' '.repeat(l.left) + text + ' '.repeat(l.right);
+  return ' '.repeat(l.left) + text.slice(0, l.head) + (l.ellipsis ? '…' : '') + text.slice(text.length - l.tail) + ' '.repeat(l.right);
+}
+
+/** fit() for sanitised parts: the same cut, with the escapes kept apart so they can be drawn dimmed. */
+export function fitParts(parts: TextPart[], width: number, align: 'left' | 'right' = 'left', cut: 'end' | 'middle' = 'end'): TextPart[] {
+  if (width <= 0) return [];
+  const joined = joinParts(parts);
+  const l = layout(joined, width, align, cut);
+  const out: TextPart[] = l.left ? [{text: ' '.repeat(l.left)}] : [];
+  out.push(...sliceParts(parts, 0, l.head));
+  if (l.ellipsis) out.push({text: '…'});
+  if (l.tail) out.push(...sliceParts(parts, joined.length - l.tail));
+  if (l.right) out.push({text: ' '.repeat(l.right)});
+  return out;
 }

@@ -10,6 +10,7 @@ import {Health} from './health.js';
 import {MessageLog} from './messages.js';
 import {SourceManager} from './source-manager.js';
 import {createStore, type Store} from './store.js';
+import {safeText} from '../data/text/sanitize.js';
 
 /** What the app needs of a registered view (the registry in views/ gives the full definition). */
 export interface RegisteredView {
@@ -168,7 +169,8 @@ export class AppController {
 
   /** Opens a frame, on top or as the new root; its feeds are stopped when it leaves the stack. */
   open(opening: Opening): Frame {
-    const frame: Frame = {...opening.frame, id: this.nextId++};
+    // A crumb is often a name from a daemon (a pod, a container): the breadcrumbs show it sanitised.
+    const frame: Frame = {...opening.frame, crumb: safeText(opening.frame.crumb), id: this.nextId++};
     if (opening.feeds?.length) this.feeds.set(frame.id, opening.feeds);
     this.ui.setState((s) => ({...(opening.as === 'root' || s.stack.length === 0 ? nav.replaceRoot(s, frame) : nav.push(s, frame)), mode: 'view', input: ''}));
     return frame;
@@ -207,7 +209,7 @@ export class AppController {
       const r = this.views.find(root.view)?.resetOnNamespace;
       return r ? {...root, state: r(root.state)} : root;
     };
-    this.ui.setState({...nav.switchNamespace({...this.ui.getState(), stack: rest}, namespace, reset), status: {text: `namespace ${namespace}`, level: 'info'}});
+    this.ui.setState({...nav.switchNamespace({...this.ui.getState(), stack: rest}, namespace, reset), status: {text: safeText(`namespace ${namespace}`), level: 'info'}});
   }
 
   setMode(mode: UiState['mode'], input = ''): void {
@@ -233,14 +235,16 @@ export class AppController {
     if (size.columns !== columns || size.rows !== rows) this.ui.setState({size: {columns, rows}});
   }
 
+  /** The status line's one way in: sanitised here, whatever the message quotes. */
   setStatus(text: string, level: 'info' | 'error' = 'info'): void {
-    this.ui.setState({status: {text, level}, busy: undefined});
-    this.messages.add(text, level);
+    const shown = safeText(text);
+    this.ui.setState({status: {text: shown, level}, busy: undefined});
+    this.messages.add(shown, level);
   }
 
   /** Shows progress of a running action in the status line. */
   report(text: string): void {
-    this.ui.setState({busy: text});
+    this.ui.setState({busy: safeText(text)});
   }
 
   refresh(): void {

@@ -1,6 +1,7 @@
 import {errorLine} from '../data/errors.js';
 import type {ActionResult} from '../resources/types.js';
 import {handTerminalOver} from '../terminal/handoff.js';
+import {safeText} from '../data/text/sanitize.js';
 import type {UiState} from './app-state.js';
 import type {Store} from './store.js';
 
@@ -43,12 +44,14 @@ export function applyResult(app: EffectsHost, result: ActionResult): void {
       return;
     case 'confirm':
       app.ui.setState({
-        dialog: {title: result.title, lines: result.lines, confirmLabel: result.confirmLabel, focus: 'cancel', run: result.run},
+        // Dialogs name what they change (a key, a container): their text is sanitised where it enters.
+        dialog: {title: safeText(result.title), lines: result.lines.map(safeText), confirmLabel: safeText(result.confirmLabel), focus: 'cancel', run: result.run},
       });
       return;
     case 'form':
       app.ui.setState({
-        form: {title: result.title, lines: result.lines ?? [], fields: result.fields, focus: 0, submitLabel: result.submitLabel, submit: result.submit},
+        // Field values stay as they are (they are edited and submitted); the form draws them sanitised.
+        form: {title: safeText(result.title), lines: (result.lines ?? []).map(safeText), fields: result.fields, focus: 0, submitLabel: result.submitLabel, submit: result.submit},
       });
       return;
     case 'handoff':
@@ -63,12 +66,12 @@ export function applyResult(app: EffectsHost, result: ActionResult): void {
 
 /** Runs an action's work, showing it as busy, and applies what it returns; a failure is one status line. */
 export function runAsync(app: EffectsHost, label: string, work: () => Promise<ActionResult> | ActionResult): void {
-  app.ui.setState({busy: label});
+  app.ui.setState({busy: safeText(label)});
   Promise.resolve()
     .then(work)
     .then(
       (result) => {
-        if (app.ui.getState().busy === label) app.ui.setState({busy: undefined});
+        if (app.ui.getState().busy === safeText(label)) app.ui.setState({busy: undefined});
         applyResult(app, result);
       },
       (err) => app.setStatus(errorLine(err), 'error'),

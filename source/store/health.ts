@@ -1,4 +1,5 @@
 import {errorLine} from '../data/errors.js';
+import {safeText} from '../data/text/sanitize.js';
 import type {DataContext, Daemon} from '../resources/types.js';
 import type {ConnectionsState} from './app-state.js';
 import {createStore, shallowEqual, type Store} from './store.js';
@@ -64,16 +65,16 @@ export class Health {
       etcd.version(2_000),
     ]);
     const next: ConnectionsState = {
-      containerd: c.status === 'fulfilled' ? {status: 'up', version: c.value.version} : {status: 'down', error: errorLine(c.reason)},
+      containerd: c.status === 'fulfilled' ? {status: 'up', version: safeText(c.value.version)} : {status: 'down', error: errorLine(c.reason)},
       cri:
         r.status === 'fulfilled'
-          ? {status: 'up', version: `${r.value.runtime_name} ${r.value.runtime_version} (${r.value.runtime_api_version})`}
+          ? {status: 'up', version: safeText(`${r.value.runtime_name} ${r.value.runtime_version} (${r.value.runtime_api_version})`)}
           : {status: 'down', error: errorLine(r.reason)},
       etcd:
         e.status === 'fulfilled'
           ? {
               status: 'up',
-              version: `${e.value.server} (cluster ${e.value.cluster}) v3 API${e.value.leader ? ` leader ${e.value.leader}` : ' no leader'}${e.value.revision ? ` rev ${e.value.revision}` : ''}`,
+              version: safeText(`${e.value.server} (cluster ${e.value.cluster}) v3 API${e.value.leader ? ` leader ${e.value.leader}` : ' no leader'}${e.value.revision ? ` rev ${e.value.revision}` : ''}`),
             }
           : {status: 'down', error: errorLine(e.reason)},
     };

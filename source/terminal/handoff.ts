@@ -1,5 +1,6 @@
 import {enterFullScreen, leaveFullScreen} from './screen.js';
 import type {TerminalInput} from './input.js';
+import {safeText} from '../data/text/sanitize.js';
 
 /** What the terminal is given while a child process owns it. */
 export interface TerminalIO {
@@ -41,7 +42,8 @@ export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) 
   const {input} = owner;
   owner.suspend();
   leaveFullScreen(stdout, {keepInput: true});
-  stdout.write(`${banner}\r\n`);
+  // Written past Ink, straight to the terminal: the banner names a key or a container, so it is sanitised here.
+  stdout.write(`${safeText(banner)}\r\n`);
   const resizeListeners: Array<(c: number, r: number) => void> = [];
   const onResize = () => resizeListeners.forEach((l) => l(stdout.columns, stdout.rows));
   stdout.on('resize', onResize);

@@ -1,6 +1,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {DialogState, FormState} from '../store/app-state.js';
+import {safeText} from '../data/text/sanitize.js';
 
 /** A confirmation that names exactly what will change. Cancel has the focus first. */
 export function Dialog({dialog, width}: {dialog: DialogState; width: number}) {
@@ -32,7 +33,7 @@ export function Form({form, width}: {form: FormState; width: number}) {
       {form.fields.map((f, i) => (
         <Text key={f.id} wrap="truncate-end">
           <Text color={i === form.focus ? 'cyan' : undefined} bold={i === form.focus}>{(f.label + ':').padEnd(labelWidth + 1)}</Text>
-          {f.value}
+          {safeText(f.value)}
           {i === form.focus ? <Text inverse> </Text> : null}
           {f.hint && !f.value ? <Text dimColor>  {f.hint}</Text> : null}
         </Text>

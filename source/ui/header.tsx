@@ -2,6 +2,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {useStore} from '../store/store.js';
 import {socketPath} from '../data/grpc/connection.js';
+import {safeText} from '../data/text/sanitize.js';
 
 function sameSocket(a: string, b: string): boolean {
   return (socketPath(a) ?? a) === (socketPath(b) ?? b);
@@ -33,7 +34,7 @@ export function Header({app, version}: {app: AppController; version: string}) {
       <Text wrap="truncate-end">
         <Text bold color="magenta">undock</Text> {version}
         {'  '}
-        <Text color="cyan">namespace:</Text> <Text bold>{namespace}</Text>
+        <Text color="cyan">namespace:</Text> <Text bold>{safeText(namespace)}</Text>
         {config.readonly ? <Text color="yellow">  [readonly]</Text> : null}
       </Text>
       <Conn name="containerd" state={conns.containerd} where={config.address} />

@@ -2,6 +2,7 @@ import React from 'react';
 import {Text} from 'ink';
 import type {UiState} from '../store/app-state.js';
 import {useStore, type Store} from '../store/store.js';
+import {safeText} from '../data/text/sanitize.js';
 
 const selectPrompt = (s: UiState) => ({mode: s.mode, input: s.input});
 
@@ -13,7 +14,7 @@ export function Prompt({ui, complete}: {ui: Store<UiState>; complete: (input: st
   return (
     <Text>
       <Text color="yellow" bold>{mode === 'command' ? ':' : '/'}</Text>
-      {input}
+      {safeText(input)}
       <Text inverse> </Text>
       {completion ? <Text dimColor>{completion.slice(input.trimStart().length)}  (tab)</Text> : null}
     </Text>

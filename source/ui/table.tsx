@@ -1,7 +1,9 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {Column} from '../resources/types.js';
-import {cutOf, fit, layoutColumns, type RowView} from '../resources/rows.js';
+import {cutOf, fit, fitParts, layoutColumns, type RowView} from '../resources/rows.js';
+import type {TextPart} from '../data/text/sanitize.js';
+import {partNodes} from './parts.js';
 
 export interface TableProps {
   columns: Column<unknown>[];
@@ -19,7 +21,16 @@ export interface TableProps {
 /** Renders only the rows on screen: 10,000 rows cost what 50 do. */
 export function Table({columns, views, rowKey, sort, selected, top, width, height}: TableProps) {
   const {keep, widths} = React.useMemo(() => layoutColumns(columns, views, width - 1), [columns, views, width]);
-  const line = (cells: string[]) => ' ' + keep.map((c, k) => fit(cells[c]!, widths[k]!, columns[c]!.align, cutOf(columns[c]!))).join(' ');
+  const cellText = (c: string, i: number, k: number) => fit(c, widths[k]!, columns[i]!.align, cutOf(columns[i]!));
+  const line = (cells: string[]) => ' ' + keep.map((i, k) => cellText(cells[i]!, i, k)).join(' ');
+  // A row with escaped cells: the same layout, drawn as parts so the escapes show dimmed.
+  const partsLine = (v: RowView): TextPart[] => [
+    {text: ' '},
+    ...keep.flatMap((i, k) => {
+      const cell = v.parts![i] ? fitParts(v.parts![i]!, widths[k]!, columns[i]!.align, cutOf(columns[i]!)) : [{text: cellText(v.cells[i]!, i, k)}];
+      return k ? [{text: ' '}, ...cell] : cell;
+    }),
+  ];
   const headers = columns.map((c) => {
     const mark = sort.column === c.id ? (sort.descending ? '↓' : '↑') : '';
     return c.header + mark;
@@ -32,7 +43,7 @@ export function Table({columns, views, rowKey, sort, selected, top, width, heigh
         const isSelected = top + i === selected;
         return (
           <Text key={rowKey(v.row)} inverse={isSelected} color={isSelected ? 'cyan' : undefined} wrap="truncate-end">
-            {line(v.cells)}
+            {v.parts ? partNodes(partsLine(v)) : line(v.cells)}
           </Text>
         );
       })}

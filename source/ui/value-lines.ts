@@ -1,16 +1,20 @@
 import type {ValueDescription} from '../data/values/decode.js';
 import type {FieldNode} from '../data/values/protobuf.js';
 import {formatBytes} from '../resources/format.js';
-import {colorJsonText, type Line} from './yaml.js';
+import {colorJsonText, safeLine, type Line} from './yaml.js';
 
-/** A schema-less protobuf tree: field numbers, nested messages indented, strings quoted. */
-export function fieldLines(nodes: FieldNode[], indent = ''): Line[] {
+/** A schema-less protobuf tree: field numbers, nested messages indented, strings quoted; sanitised. */
+export function fieldLines(nodes: FieldNode[]): Line[] {
+  return rawFieldLines(nodes, '').map(safeLine);
+}
+
+function rawFieldLines(nodes: FieldNode[], indent: string): Line[] {
   const out: Line[] = [];
   for (const n of nodes) {
     const head = [{text: indent}, {text: String(n.field), color: 'cyan' as const}];
     if (Array.isArray(n.value)) {
       out.push([...head, {text: ' {'}]);
-      out.push(...fieldLines(n.value, indent + '  '));
+      out.push(...rawFieldLines(n.value, indent + '  '));
       out.push([{text: `${indent}}`}]);
     } else if (typeof n.value === 'string') {
       out.push([...head, {text: ': '}, {text: JSON.stringify(n.value), color: 'green'}]);
@@ -23,8 +27,12 @@ export function fieldLines(nodes: FieldNode[], indent = ''): Line[] {
   return out;
 }
 
-/** What the preview shows for a value: decoded by kind, with what is cut said at the end. */
+/** What the preview shows for a value: decoded by kind, with what is cut said at the end; sanitised. */
 export function valueLines(d: ValueDescription): Line[] {
+  return rawValueLines(d).map(safeLine);
+}
+
+function rawValueLines(d: ValueDescription): Line[] {
   const lines: Line[] = [];
   switch (d.kind) {
     case 'empty':
@@ -34,7 +42,7 @@ export function valueLines(d: ValueDescription): Line[] {
       lines.push([{text: 'apiVersion: ', color: 'cyan'}, {text: d.k8s!.apiVersion, color: 'green'}]);
       lines.push([{text: 'kind: ', color: 'cyan'}, {text: d.k8s!.kind, color: 'green'}]);
       lines.push([{text: '# Kubernetes protobuf (k8s\\0), decoded without its schema: field numbers', color: 'gray'}]);
-      if (d.k8s!.object.length) lines.push(...fieldLines(d.k8s!.object));
+      if (d.k8s!.object.length) lines.push(...rawFieldLines(d.k8s!.object, ''));
       else if (d.k8s!.raw) lines.push([{text: `<${d.k8s!.raw.length} bytes that are not protobuf>`, color: 'gray'}]);
       break;
     case 'json':
@@ -44,7 +52,8 @@ export function valueLines(d: ValueDescription): Line[] {
       lines.push(...(d.hex ?? '').split('\n').map((l) => [{text: l}]));
       break;
     default:
-      lines.push(...(d.text ?? '').split('\n').map((l) => [{text: l}]));
+      // CRLF ends a line like LF; a CR anywhere else is escaped (it would draw over the line).
+      lines.push(...(d.text ?? '').split(/\r?\n/).map((l) => [{text: l}]));
   }
   if (d.truncated) lines.push([{text: `… showing the start of ${formatBytes(d.size)}`, color: 'yellow'}]);
   return lines;

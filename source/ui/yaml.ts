@@ -1,9 +1,23 @@
-/** A piece of a rendered line and its colour. */
+import {hasUnsafe, sanitize} from '../data/text/sanitize.js';
+
+/** A piece of a rendered line and its colour; `escape` marks what sanitising put in (drawn dimmed). */
 export interface Segment {
   text: string;
   color?: 'cyan' | 'green' | 'magenta' | 'yellow' | 'gray';
+  escape?: true;
 }
 export type Line = Segment[];
+
+/** A line with every segment sanitised, colours kept: what a value or describe view may draw. */
+export function safeLine(line: Line): Line {
+  if (!line.some((s) => hasUnsafe(s.text))) return line;
+  return line.flatMap((s) => (hasUnsafe(s.text) ? sanitize(s.text).map((p) => ({...p, color: s.color})) : [s]));
+}
+
+/** A double-quoted scalar: quotes and backslashes escaped; control characters are left to safeLine. */
+function quote(s: string): string {
+  return `"${s.replace(/["\\]/g, '\\$&')}"`;
+}
 
 const PLAIN = /^[A-Za-z_/][\w./:@+-]*$/;
 const NEEDS_QUOTES = /^(true|false|null|yes|no|on|off|~|-?\d[\d_.eE+-]*)$/i;
@@ -15,11 +29,11 @@ function scalar(v: unknown): Segment {
   if (v instanceof Date) return {text: v.toISOString(), color: 'green'};
   const s = String(v);
   if (s !== '' && PLAIN.test(s) && !NEEDS_QUOTES.test(s)) return {text: s, color: 'green'};
-  return {text: JSON.stringify(s), color: 'green'};
+  return {text: quote(s), color: 'green'};
 }
 
 function key(k: string): Segment {
-  return {text: PLAIN.test(k) && !NEEDS_QUOTES.test(k) ? k : JSON.stringify(k), color: 'cyan'};
+  return {text: PLAIN.test(k) && !NEEDS_QUOTES.test(k) ? k : quote(k), color: 'cyan'};
 }
 
 function isEmptyContainer(v: unknown): boolean {
@@ -36,8 +50,12 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
-/** Renders a value as YAML lines with colour segments (keys cyan, strings green, numbers magenta). */
-export function toYamlLines(value: unknown, indent = ''): Line[] {
+/** Renders a value as YAML lines with colour segments (keys cyan, strings green, numbers magenta), sanitised. */
+export function toYamlLines(value: unknown): Line[] {
+  return yamlLines(value, '').map(safeLine);
+}
+
+function yamlLines(value: unknown, indent: string): Line[] {
   const v = normalise(value);
   const lines: Line[] = [];
   if (Array.isArray(v)) {
@@ -45,7 +63,7 @@ export function toYamlLines(value: unknown, indent = ''): Line[] {
     for (const item0 of v) {
       const item = normalise(item0);
       if ((isObject(item) || Array.isArray(item)) && !isEmptyContainer(item)) {
-        const inner = toYamlLines(item, indent + '  ');
+        const inner = yamlLines(item, indent + '  ');
         // The first line of the item shares the dash.
         const [first, ...rest] = inner;
         lines.push([{text: `${indent}- `}, ...first!.slice(1)]);
@@ -63,10 +81,10 @@ export function toYamlLines(value: unknown, indent = ''): Line[] {
       const x = normalise(x0);
       if ((isObject(x) || Array.isArray(x)) && !isEmptyContainer(x)) {
         lines.push([{text: indent}, key(k), {text: ':'}]);
-        lines.push(...toYamlLines(x, Array.isArray(x) ? indent : indent + '  '));
+        lines.push(...yamlLines(x, Array.isArray(x) ? indent : indent + '  '));
       } else if (typeof x === 'string' && x.includes('\n')) {
         lines.push([{text: indent}, key(k), {text: ': |'}]);
-        for (const l of x.replace(/\n$/, '').split('\n')) lines.push([{text: `${indent}  `}, {text: l, color: 'green'}]);
+        for (const l of x.replace(/\r?\n$/, '').split(/\r?\n/)) lines.push([{text: `${indent}  `}, {text: l, color: 'green'}]);
       } else {
         const val = isEmptyContainer(x) ? {text: Array.isArray(x) ? '[]' : '{}', color: 'gray' as const} : scalar(x);
         lines.push([{text: indent}, key(k), {text: ': '}, val]);
@@ -77,19 +95,23 @@ export function toYamlLines(value: unknown, indent = ''): Line[] {
   return [[{text: indent}, scalar(v)]];
 }
 
-/** JSON with the same colouring, for `y`. */
+/** JSON with the same colouring, for `y` (JSON.stringify escapes C0 itself; safeLine the rest). */
 export function toJsonLines(value: unknown): Line[] {
-  const text = JSON.stringify(value, (_k, v) => (Buffer.isBuffer(v) || (v && v.type === 'Buffer' && Array.isArray(v.data)) ? `<${(v.data ?? v).length} bytes>` : v), 2) ?? 'null';
+  // A bigint (a protobuf fixed64) would make JSON.stringify throw: it is written as its digits, quoted.
+  const text =
+    JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) || (v && v.type === 'Buffer' && Array.isArray(v.data)) ? `<${(v.data ?? v).length} bytes>` : v), 2) ?? 'null';
   return colorJsonText(text);
 }
 
-/** Colours already indented JSON text line by line (keys cyan, strings green, numbers magenta). */
+/** Colours already indented JSON text line by line (keys cyan, strings green, numbers magenta), sanitised. */
 export function colorJsonText(text: string): Line[] {
-  return text.split('\n').map((l) => {
-    const m = /^(\s*)("(?:[^"\\]|\\.)*")(: )?(.*)$/.exec(l);
-    if (m && m[3]) return [{text: m[1]!}, {text: m[2]!, color: 'cyan'}, {text: m[3]}, {text: m[4]!, color: valueColor(m[4]!)}];
-    return [{text: l, color: valueColor(l.trim())}];
-  });
+  return text.split('\n').map((l) => safeLine(colorJsonLine(l)));
+}
+
+function colorJsonLine(l: string): Line {
+  const m = /^(\s*)("(?:[^"\\]|\\.)*")(: )?(.*)$/.exec(l);
+  if (m && m[3]) return [{text: m[1]!}, {text: m[2]!, color: 'cyan'}, {text: m[3]}, {text: m[4]!, color: valueColor(m[4]!)}];
+  return [{text: l, color: valueColor(l.trim())}];
 }
 
 function valueColor(v: string): Segment['color'] {

@@ -51,7 +51,7 @@ export function etcdValue(key: string): string | undefined {
 let client: Etcd3 | undefined;
 
 /** Writes keys with the etcd3 client (binary values, many keys at once), as a program would. */
-export async function putKeys(entries: Array<[key: string, value: string | Buffer]>): Promise<void> {
+export async function putKeys(entries: Array<[key: string | Buffer, value: string | Buffer]>): Promise<void> {
   client ??= new Etcd3({hosts: sandboxEnv().etcdEndpoints.split(','), dialTimeout: 3_000});
   const etcd = client;
   await Promise.all(entries.map(([key, value]) => etcd.put(key).value(value)));

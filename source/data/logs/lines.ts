@@ -1,4 +1,5 @@
 // Turning the bytes of a log file into lines: plain text split at newlines, CRI records parsed and their chunks joined.
+import {decodeBytes} from '../text/sanitize.js';
 import {CriLogParser, type LogLine} from './cri-log.js';
 
 // A "line" that never ends (a progress bar redrawn with \r) is cut here rather than kept growing.
@@ -8,7 +9,8 @@ export const NEWLINE = 0x0a;
 function plainLine(buf: Buffer, start: number, end: number): LogLine {
   // A container with a terminal writes \r\n.
   if (end > start && buf[end - 1] === 0x0d) end--;
-  return {text: buf.toString('utf8', start, end)};
+  // Invalid UTF-8 is kept byte for byte (shown as \xNN, saved as it was), not turned into U+FFFD.
+  return {text: decodeBytes(buf.subarray(start, end))};
 }
 
 /** The tag field of a CRI line says whether it is a chunk (P) of a longer line; cheap, without parsing the time. */
@@ -44,7 +46,7 @@ export class LineSplitter {
   /** One physical line (start to end, without its newline); undefined for a CRI chunk that does not finish a line. */
   line(buf: Buffer, start: number, end: number): LogLine | undefined {
     if (this.format === 'plain') return plainLine(buf, start, end);
-    return this.parser.push(buf.toString('utf8', start, end));
+    return this.parser.push(decodeBytes(buf.subarray(start, end)));
   }
 
   /** The lines that fresh bytes complete. */
@@ -59,7 +61,7 @@ export class LineSplitter {
     // Copied: the read buffer is reused.
     this.carry = Buffer.from(data.subarray(start));
     if (this.carry.length > MAX_LINE_BYTES) {
-      lines.push(this.format === 'plain' ? plainLine(this.carry, 0, this.carry.length) : {text: this.carry.toString('utf8')});
+      lines.push(this.format === 'plain' ? plainLine(this.carry, 0, this.carry.length) : {text: decodeBytes(this.carry)});
       this.carry = Buffer.alloc(0);
     }
     return lines;

@@ -1,4 +1,5 @@
 import {isUtf8} from 'node:buffer';
+import {decodeBytes} from '../text/sanitize.js';
 import {decodeFields, readRawFieldsPrefix, stringField, type FieldNode} from './protobuf.js';
 
 export type ValueKind = 'empty' | 'text' | 'json' | 'yaml' | 'binary' | 'k8s';
@@ -221,8 +222,9 @@ export function decodeK8sEnvelope(buf: Buffer): K8sValue | undefined {
   if (!typeMeta) return undefined;
   const out: K8sValue = {apiVersion: stringField(typeMeta, 1) ?? '', kind: stringField(typeMeta, 2) ?? '', object: []};
   if (end < buf.length) out.trailingBytes = buf.length - end;
-  const contentEncoding = bytesOf(3)?.toString('utf8');
-  const contentType = bytesOf(4)?.toString('utf8');
+  const [encodingBytes, typeBytes] = [bytesOf(3), bytesOf(4)];
+  const contentEncoding = encodingBytes && decodeBytes(encodingBytes);
+  const contentType = typeBytes && decodeBytes(typeBytes);
   if (contentEncoding) out.contentEncoding = contentEncoding;
   if (contentType) out.contentType = contentType;
   const raw = bytesOf(2);

@@ -1,4 +1,5 @@
 import {isUtf8} from 'node:buffer';
+import {decodeBytes} from '../text/sanitize.js';
 
 /** Protobuf wire types undock decodes (3 and 4, the deprecated groups, make a buffer "not a message"). */
 export type WireType = 0 | 1 | 2 | 5;
@@ -145,7 +146,8 @@ export function stringField(fields: FieldNode[] | undefined, field: number): str
   const f = fields?.find((x) => x.field === field && x.wireType === 2);
   if (!f) return undefined;
   if (typeof f.value === 'string') return f.value;
-  if (Buffer.isBuffer(f.value)) return f.value.toString('utf8');
+  // Invalid bytes are kept (as lone surrogates the sanitiser shows as \xNN), not turned into U+FFFD.
+  if (Buffer.isBuffer(f.value)) return decodeBytes(f.value);
   return undefined;
 }
 

@@ -22,7 +22,7 @@ export function Detail({app, frame: {id, state: frame}, width, height}: ViewProp
     body = lines.slice(frame.scroll, frame.scroll + bodyHeight).map((line, i) => (
       <Text key={frame.scroll + i} wrap="truncate-end">
         {line.map((seg, j) => (
-          <Text key={j} color={seg.color}>
+          <Text key={j} color={seg.color} dimColor={seg.escape}>
             {seg.text}
           </Text>
         ))}

@@ -12,7 +12,7 @@ import {formatBytes} from '../../resources/format.js';
 import {confirm} from '../../resources/confirm.js';
 import {atExit} from '../../terminal/at-exit.js';
 import type {ActionResult} from '../../resources/types.js';
-import {displayKey, fromLatin1, type TreeRow} from './tree-model.js';
+import {displayKey, fromLatin1, keyText, type TreeRow} from './tree-model.js';
 
 /** A value as a person reads it in a describe view: decoded the way the preview shows it. */
 export function valueForDescribe(value: Buffer): unknown {
@@ -39,7 +39,7 @@ export function describeKey(client: EtcdClient, row: TreeRow): ActionResult {
       if (!kv) throw new UndockError('not-found', `${displayKey(row.path)} no longer exists`);
       const d = describeValue(kv.value);
       return {
-        key: displayKey(row.path),
+        key: keyText(row.path),
         size: kv.value.length,
         kind: d.kind,
         version: kv.version,
@@ -98,7 +98,7 @@ export function historyOf(client: EtcdClient, row: TreeRow): ActionResult {
         };
       });
       const end = h.compacted ? 'older values were compacted away' : h.complete ? 'back to the value the key was created with' : 'more versions exist';
-      return {key: displayKey(row.path), shown: versions.length, history: end, versions};
+      return {key: keyText(row.path), shown: versions.length, history: end, versions};
     },
   };
 }
@@ -185,7 +185,7 @@ export function newKey(client: EtcdClient, folder: string): ActionResult {
     title: 'New etcd key',
     submitLabel: 'create',
     fields: [
-      {id: 'key', label: 'key', value: displayKey(folder)},
+      {id: 'key', label: 'key', value: keyText(folder)},
       {id: 'value', label: 'value', value: ''},
       {id: 'ttl', label: 'lease TTL (s)', value: '', hint: 'empty: no lease'},
     ],

@@ -1,8 +1,10 @@
+import {decodeBytes, safeBytesText, sanitizeBytes, type TextPart} from '../../data/text/sanitize.js';
+
 /**
  * The etcd keyspace as a sorted list, read as a tree split on a separator. Keys are held as
  * latin1 strings: one char per byte, so string order is etcd's byte order and any key (binary
- * too) round-trips; `displayKey` turns one into UTF-8 for the screen. A folder's keys are one
- * contiguous run of the list, so counting a folder is two binary searches.
+ * too) round-trips; `keyParts` and `displayKey` turn one into sanitised UTF-8 for the screen. A
+ * folder's keys are one contiguous run of the list, so counting a folder is two binary searches.
  */
 export interface KeyInfo {
   version: number;
@@ -33,9 +35,19 @@ export function fromLatin1(key: string): Buffer {
   return Buffer.from(key, 'latin1');
 }
 
-/** For the screen: the key's bytes as UTF-8 (binary bytes show as U+FFFD). */
+/** For the screen, as parts: the key's bytes as UTF-8, control characters and invalid bytes escaped. */
+export function keyParts(key: string): TextPart[] {
+  return sanitizeBytes(fromLatin1(key));
+}
+
+/** For the screen, as one string (dialogs, status line, titles): what keyParts shows. */
 export function displayKey(key: string): string {
-  return fromLatin1(key).toString('utf8');
+  return safeBytesText(fromLatin1(key));
+}
+
+/** The key as text to edit (a form's default): UTF-8, not escaped; never drawn as it is. */
+export function keyText(key: string): string {
+  return decodeBytes(fromLatin1(key));
 }
 
 /** Past every key starting with `prefix` (all chars are latin1, so U+0100 sorts after all of them). */

@@ -2,8 +2,10 @@ import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyTreeState, PreviewState} from './feed.js';
 import {useStore} from '../../store/store.js';
-import {displayKey, type TreeRow} from './tree-model.js';
-import {fit} from '../../resources/rows.js';
+import {keyParts, type TreeRow} from './tree-model.js';
+import {fit, fitParts} from '../../resources/rows.js';
+import type {TextPart} from '../../data/text/sanitize.js';
+import {partNodes} from '../../ui/parts.js';
 import {formatBytes} from '../../resources/format.js';
 import {windowTop} from '../../keys/movement.js';
 import {valueLines} from '../../ui/value-lines.js';
@@ -14,9 +16,10 @@ import {treeModel, type TreeState} from './model.js';
 const selectTree = (s: KeyTreeState) => s;
 const selectPreview = (s: PreviewState) => s;
 
-function rowCells(row: TreeRow, size: number | undefined, filtered: boolean): string[] {
+/** A row's cells; the name as sanitised parts (keys are daemon text), the rest plain. */
+function rowCells(row: TreeRow, size: number | undefined, filtered: boolean): [TextPart[], ...string[]] {
   const marker = row.folder ? (row.expanded ? '▾ ' : '▸ ') : '  ';
-  const name = filtered ? displayKey(row.path) : '  '.repeat(row.depth) + marker + displayKey(row.name);
+  const name = filtered ? keyParts(row.path) : [{text: '  '.repeat(row.depth) + marker}, ...keyParts(row.name)];
   if (row.folder) return [name, `${row.count} keys`, '', '', '', ''];
   const i = row.info;
   const sizeText = size === undefined ? '…' : size < 0 ? '-' : formatBytes(size);
@@ -55,8 +58,13 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   const fixed = shown.slice(1).reduce((a, i) => a + FIXED[i - 1]! + 1, 0);
   const nameWidth = Math.max(12, treeWidth - 1 - fixed);
   const widthOf = (i: number) => (i === 0 ? nameWidth : FIXED[i - 1]!);
+  const line = (cells: string[]) => ' ' + shown.map((i) => fit(cells[i]!, widthOf(i), i === 0 ? 'left' : 'right')).join(' ');
   // A filtered row shows its whole key: shortened in the middle, so the last segment stays.
-  const line = (cells: string[]) => ' ' + shown.map((i) => fit(cells[i]!, widthOf(i), i === 0 ? 'left' : 'right', i === 0 && frame.state.filter ? 'middle' : 'end')).join(' ');
+  const rowLine = ([name, ...rest]: [TextPart[], ...string[]]): TextPart[] => [
+    {text: ' '},
+    ...fitParts(name, nameWidth, 'left', frame.state.filter ? 'middle' : 'end'),
+    ...shown.slice(1).map((i) => ({text: ' ' + fit(rest[i - 1]!, widthOf(i), 'right')})),
+  ];
   const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
   const api = frame.state.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
   const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.tree.size}]${progress} `;
@@ -79,7 +87,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
             const fresh = changedAt !== undefined && now - changedAt < 1_500;
             return (
               <Text key={row.path} inverse={isSel} color={isSel ? 'cyan' : fresh ? 'yellow' : row.folder ? 'blue' : undefined} wrap="truncate-end">
-                {line(rowCells(row, feed.sizes.get(row.path), Boolean(frame.state.filter)))}
+                {partNodes(rowLine(rowCells(row, feed.sizes.get(row.path), Boolean(frame.state.filter))))}
               </Text>
             );
           })}
@@ -102,14 +110,14 @@ function Preview({preview, width, height}: {preview: PreviewState; width: number
     : '';
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold color="cyan" wrap="truncate-end">{displayKey(preview.key ?? '')}</Text>
+      <Text bold color="cyan" wrap="truncate-end">{partNodes(keyParts(preview.key ?? ''))}</Text>
       <Text dimColor wrap="truncate-end">{meta}</Text>
       {preview.loading ? <Text dimColor>loading…</Text> : null}
       {preview.error ? <Text color="red">{preview.error}</Text> : null}
       {lines.slice(0, Math.max(0, height - 2)).map((l, n) => (
         <Text key={n} wrap="truncate-end">
           {l.map((seg, j) => (
-            <Text key={j} color={seg.color}>
+            <Text key={j} color={seg.color} dimColor={seg.escape}>
               {seg.text}
             </Text>
           ))}

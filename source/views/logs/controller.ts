@@ -4,7 +4,8 @@ import {errorLine} from '../../data/errors.js';
 import {movementBindings} from '../../keys/bindings.js';
 import {move} from '../../keys/movement.js';
 import type {KeyEnv, ViewBinding} from '../types.js';
-import {logText} from './feed.js';
+import {encodeBytes, joinParts} from '../../data/text/sanitize.js';
+import {logText, shownLine} from './feed.js';
 import type {LogsModel, LogsState} from './model.js';
 
 type Env = KeyEnv<LogsState>;
@@ -17,7 +18,8 @@ function findMatch(env: Env, from: number, step: 1 | -1): number | undefined {
   if (!needle) return undefined;
   // Start inside the kept lines: a short log does not fill the page.
   for (let seq = Math.max(first, Math.min(first + lines.length - 1, from)); seq >= first && seq < first + lines.length; seq += step) {
-    if (logText(lines[seq - first]!, env.frame.state.timestamps).toLowerCase().includes(needle)) return seq;
+    // What is on screen is searched (an ESC is found as \e), so a match is where the highlight is.
+    if (joinParts(shownLine(lines[seq - first]!, env.frame.state.timestamps)).toLowerCase().includes(needle)) return seq;
   }
   return undefined;
 }
@@ -32,7 +34,7 @@ function jumpTo(env: Env, seq: number | undefined, what: string): void {
   app.update(frame, {follow: false, top, match: seq});
 }
 
-function writeFirst(paths: string[], text: string): {ok: true; path: string} | {ok: false; error: string} {
+function writeFirst(paths: string[], text: Buffer): {ok: true; path: string} | {ok: false; error: string} {
   let error = '';
   for (const p of paths) {
     try {
@@ -81,7 +83,8 @@ export const logsBindings: ViewBinding<LogsState>[] = [
       const {app, frame} = env;
       const {lines} = m(env);
       const name = `${frame.state.title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
-      const text = lines.map((l) => logText(l, true)).join('\n') + '\n';
+      // The container's bytes as they were, invalid UTF-8 and control characters included.
+      const text = encodeBytes(lines.map((l) => logText(l, true)).join('\n') + '\n');
       const target = writeFirst([path.resolve(name), path.join(app.ctx.config.logDir, 'saved', name)], text);
       if (target.ok) app.setStatus(`saved ${lines.length} lines to ${target.path}`);
       else app.setStatus(`could not save the log: ${target.error}`, 'error');

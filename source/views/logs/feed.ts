@@ -3,11 +3,21 @@ import {LineRing} from '../../data/logs/ring.js';
 import {errorLine} from '../../data/errors.js';
 import type {LogSourceSpec} from '../../resources/types.js';
 import {createStore, type Store} from '../../store/store.js';
+import {sanitize, type TextPart} from '../../data/text/sanitize.js';
 
-/** A line as the view shows and saves it. */
+/** A line as it is saved: the container's own bytes. */
 export function logText(line: LogLine, timestamps: boolean): string {
   const ts = timestamps && line.time ? `${line.time.toISOString()} ` : '';
   return ts + line.text;
+}
+
+const shownCache = new WeakMap<LogLine, TextPart[]>();
+
+/** A line as the view shows and searches it: sanitised once per line (the timestamp is undock's own). */
+export function shownLine(line: LogLine, timestamps: boolean): TextPart[] {
+  let parts = shownCache.get(line);
+  if (!parts) shownCache.set(line, (parts = sanitize(line.text)));
+  return timestamps && line.time ? [{text: `${line.time.toISOString()} `}, ...parts] : parts;
 }
 
 export interface LogFeedState {

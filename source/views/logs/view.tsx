@@ -3,7 +3,9 @@ import {Box, Text} from 'ink';
 import {TitleBar} from '../../ui/title-bar.js';
 import {useStore} from '../../store/store.js';
 import type {ViewProps} from '../types.js';
-import {logText, type LogFeed, type LogFeedState} from './feed.js';
+import {joinParts, safeText, sliceParts, type TextPart} from '../../data/text/sanitize.js';
+import {partNodes} from '../../ui/parts.js';
+import {shownLine, type LogFeed, type LogFeedState} from './feed.js';
 import type {LogsState} from './model.js';
 
 const selectFeed = (s: LogFeedState) => s;
@@ -26,11 +28,30 @@ export function highlight(text: string, search: string): Array<{text: string; hi
   return out;
 }
 
-/** Cuts a line into rows of the given width (wrap on). */
-function wrapRows(text: string, width: number): string[] {
-  if (text.length <= width) return [text];
-  const rows: string[] = [];
-  for (let i = 0; i < text.length; i += width) rows.push(text.slice(i, i + width));
+/** A row on screen: which line it is of, and its sanitised text (parts keep the escapes apart). */
+export interface LogRow {
+  seq: number;
+  text: string;
+  parts: TextPart[];
+}
+
+/** highlight() as [from, to, hit] offsets, to cut the row's parts with. */
+function highlightRanges(text: string, search: string): Array<[number, number, boolean]> {
+  let at = 0;
+  return highlight(text, search).map((p) => [at, (at += p.text.length), p.hit]);
+}
+
+/** Cuts a line into rows of the given width (wrap on), never between the halves of a surrogate pair. */
+function wrapRows(parts: TextPart[], width: number): Array<{text: string; parts: TextPart[]}> {
+  const text = joinParts(parts);
+  if (text.length <= width) return [{text, parts}];
+  const rows: Array<{text: string; parts: TextPart[]}> = [];
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(text.length, i + Math.max(1, width));
+    if (end < text.length && end - i > 1 && /[\udc00-\udfff]/.test(text[end]!)) end--;
+    rows.push({text: text.slice(i, end), parts: sliceParts(parts, i, end)});
+    i = end;
+  }
   return rows;
 }
 
@@ -40,21 +61,23 @@ export function visibleRows(
   frame: Pick<LogsState, 'follow' | 'wrap' | 'timestamps' | 'top'>,
   width: number,
   height: number,
-): Array<{seq: number; text: string}> {
+): LogRow[] {
   const {lines, first} = feed;
-  const rows: Array<{seq: number; text: string}> = [];
+  const rows: LogRow[] = [];
+  const cut = (i: number) => {
+    const parts = shownLine(lines[i]!, frame.timestamps);
+    return frame.wrap ? wrapRows(parts, width) : [{text: joinParts(parts), parts}];
+  };
   if (frame.follow) {
     for (let i = lines.length - 1; i >= 0 && rows.length < height; i--) {
-      const text = logText(lines[i]!, frame.timestamps);
-      const parts = frame.wrap ? wrapRows(text, width) : [text];
-      for (let j = parts.length - 1; j >= 0 && rows.length < height; j--) rows.unshift({seq: first + i, text: parts[j]!});
+      const pieces = cut(i);
+      for (let j = pieces.length - 1; j >= 0 && rows.length < height; j--) rows.unshift({seq: first + i, ...pieces[j]!});
     }
     return rows;
   }
   for (let i = Math.max(0, frame.top - first); i < lines.length && rows.length < height; i++) {
-    const text = logText(lines[i]!, frame.timestamps);
-    for (const part of frame.wrap ? wrapRows(text, width) : [text]) {
-      if (rows.length < height) rows.push({seq: first + i, text: part});
+    for (const piece of cut(i)) {
+      if (rows.length < height) rows.push({seq: first + i, ...piece});
     }
   }
   return rows;
@@ -73,12 +96,12 @@ export function Logs({app, frame: {id, state: frame}, width, height}: ViewProps<
     <Box flexDirection="column" height={height}>
       <TitleBar title={title} width={width} />
       {state.error ? <Text color="red"> {state.error}</Text> : null}
-      {!state.error && state.lines.length === 0 ? <Text dimColor> no log lines yet ({state.path})</Text> : null}
+      {!state.error && state.lines.length === 0 ? <Text dimColor> no log lines yet ({safeText(state.path)})</Text> : null}
       {rows.map((r, i) => (
         <Text key={`${r.seq}:${i}`} wrap="truncate-end" inverse={frame.match === r.seq && !frame.search}>
-          {highlight(r.text, frame.search).map((p, j) => (
-            <Text key={j} backgroundColor={p.hit ? (frame.match === r.seq ? 'yellow' : 'gray') : undefined} color={p.hit ? 'black' : undefined}>
-              {p.text}
+          {highlightRanges(r.text, frame.search).map(([from, to, hit], j) => (
+            <Text key={j}>
+              {partNodes(sliceParts(r.parts, from, to), hit ? {backgroundColor: frame.match === r.seq ? 'yellow' : 'gray', color: 'black'} : {})}
             </Text>
           ))}
         </Text>

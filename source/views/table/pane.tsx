@@ -5,6 +5,7 @@ import type {ResourceState, UiState} from '../../store/app-state.js';
 import {useStore} from '../../store/store.js';
 import {Table} from '../../ui/table.js';
 import {TitleBar} from '../../ui/title-bar.js';
+import {safeText} from '../../data/text/sanitize.js';
 import type {AnyResource} from '../../resources/types.js';
 import type {ViewProps} from '../types.js';
 import {tableModel, type TableState} from './model.js';
@@ -25,7 +26,8 @@ export function Pane({app, resource, frame, width, height}: ViewProps<TableState
     if (selected !== state.selected || top !== state.top) app.update(frame, {selected, top});
   }, [app, frame, selected, top, state.selected, state.top]);
 
-  const name = resource.viewTitle ? resource.viewTitle(state.params) : resource.title;
+  // A drill-down's title names what it is in (a pod): daemon text.
+  const name = safeText(resource.viewTitle ? resource.viewTitle(state.params) : resource.title);
   const scope = resource.namespaced ? `(${state.allNamespaces ? 'all' : namespace})` : '';
   const count = state.filter ? `[${views.length}/${data.rows.length}]` : `[${data.rows.length}]`;
   const title = ` ${name}${scope}${count}${state.filter ? ` </${state.filter}>` : ''}${data.stale ? ' [stale]' : ''} `;
