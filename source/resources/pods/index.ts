@@ -1,5 +1,5 @@
 import {confirm, describeAction} from '../confirm.js';
-import {formatAge, shortDigest} from '../format.js';
+import {ageColumn, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
 import {loadPods, type PodRow} from './source.js';
 
@@ -18,7 +18,7 @@ export const pods: ResourceDef<PodRow> = {
     {id: 'ready', header: 'READY', sortKey: 'R', cell: (r) => `${r.ready}/${r.total}`, sortValue: (r) => r.ready - r.total},
     {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => r.restarts, descendingFirst: true},
     {id: 'id', header: 'POD ID', cell: (r) => shortDigest(r.id)},
-    {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
+    ageColumn((r) => r.createdAt),
   ],
   defaultSort: {column: 'name'},
   rowKey: (r) => r.id,
