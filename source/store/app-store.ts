@@ -1,6 +1,6 @@
 import type {Binding} from '../keys/bindings.js';
 import type {ActionResult, AnyResource, DataContext, LoadScope} from '../resources/types.js';
-import {EVENTS_MEMO} from '../resources/events/index.js';
+import {EVENTS_MEMO, type EventRecord} from '../resources/event-memo.js';
 import {paneSize, type ConnectionsState, type ResourceState, type UiState} from './app-state.js';
 import {applyResult, runAsync} from './effects.js';
 import {EventFeed} from './event-feed.js';
@@ -84,7 +84,10 @@ export class AppController {
     });
     const first = this.views.find(ctx.config.view)?.open?.(this, []);
     if (first && typeof first !== 'string') this.open({...first, as: 'root'});
-    this.ctx.memo.set(EVENTS_MEMO, () => this.events.store.getState().events);
+    this.ctx.memo.set(EVENTS_MEMO, (): EventRecord => {
+      const {events, since, resumed} = this.events.store.getState();
+      return {events, since, resumed, nameOf: (ns, id) => this.events.names.get(ns, id)};
+    });
     this.unsubscribe = this.ui.subscribe(() => this.onUiChange());
   }
 
