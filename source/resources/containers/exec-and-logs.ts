@@ -1,6 +1,8 @@
 import {execInContainer} from '../../data/containerd/exec.js';
 import {pickShell} from '../../data/containerd/exec-shell.js';
-import {criLogPath, nativeLogPath, previousAttemptLog} from '../../data/logs/paths.js';
+import {getTask} from '../../data/containerd/tasks.js';
+import {criLogPath, nativeLog, previousAttemptLog} from '../../data/logs/paths.js';
+import {isPodSandbox} from '../names.js';
 import type {Action, ActionResult} from '../types.js';
 
 /** The container an action works on, whichever pane it is shown in. */
@@ -52,7 +54,7 @@ export function shellAction<Row>(target: (row: Row) => ContainerTarget): Action<
   };
 }
 
-/** `l`: the container's log, from the CRI log file or the file its undock/log-uri label names. */
+/** `l`: the container's log: CRI's log file, the undock/log-uri label's file, or the task's file:// stdout. */
 export function logsAction<Row>(target: (row: Row) => ContainerTarget): Action<Row> {
   return {
     id: 'logs',
@@ -61,20 +63,17 @@ export function logsAction<Row>(target: (row: Row) => ContainerTarget): Action<R
     hint: true,
     run: async (row, {ctx}): Promise<ActionResult> => {
       const t = target(row);
+      if (isPodSandbox(t.labels)) {
+        return {kind: 'status', level: 'error', text: `${t.name} is a pod's sandbox (its pause process), which logs nothing: its containers do (enter on the pod in :pods)`};
+      }
       if (t.cri) {
         // A container without a log file is said so by criLogPath (an error in the status line).
         const path = await criLogPath(ctx.cri, t.id);
         return {kind: 'logs', title: t.name, crumb: 'logs', source: {path, format: 'cri', previousPath: previousAttemptLog(path)}};
       }
-      const path = nativeLogPath(t.labels);
-      if (!path) {
-        return {
-          kind: 'status',
-          level: 'error',
-          text: `container ${t.name} has no log undock can read: it was started without a file log URI (undock/log-uri label)`,
-        };
-      }
-      return {kind: 'logs', title: t.name, crumb: 'logs', source: {path, format: 'plain'}};
+      const log = nativeLog(t.labels, await getTask(ctx.containerd, t.namespace, t.id));
+      if ('why' in log) return {kind: 'status', level: 'error', text: `container ${t.name} has no log undock can read: ${log.why}`};
+      return {kind: 'logs', title: t.name, crumb: 'logs', source: {path: log.path, format: 'plain'}};
     },
   };
 }
