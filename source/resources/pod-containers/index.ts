@@ -1,10 +1,11 @@
 import {confirm, describeAction} from '../confirm.js';
 import {ageChangesAt, ageColumn, exitedText, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
-import {logsAction, shellAction, type ContainerTarget} from '../containers/exec-and-logs.js';
+import {logsAction, shellAction} from '../containers/exec-and-logs.js';
+import {actOnContainer, criTarget as target, type PodContainerAction} from '../pods/container-actions.js';
 import {loadPodContainers, type PodContainerRow} from './source.js';
 
-const target = (r: PodContainerRow): ContainerTarget => ({namespace: 'k8s.io', id: r.id, name: r.name, labels: r.labels, cri: true});
+const picking: Record<PodContainerAction, string> = {logs: 'logs', shell: 'a shell', previous: "the previous attempt's logs"};
 
 /** `Exited (137) OOMKilled 2m ago` as CRI's ContainerStatus tells it; other states as CRI names them. */
 export function podContainerState(r: PodContainerRow, now: number): string {
@@ -22,7 +23,7 @@ export const podContainers: ResourceDef<PodContainerRow> = {
   namespaced: false,
   nested: true,
   followsEvents: true,
-  viewTitle: (p) => `Containers(pod ${p.pod})`,
+  viewTitle: (p) => `Containers(pod ${p.pod})${p.pick ? ` pick one for ${picking[p.pick as PodContainerAction] ?? p.pick} (enter)` : ''}`,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},
     {
@@ -44,6 +45,17 @@ export const podContainers: ResourceDef<PodContainerRow> = {
   labels: (r) => r.labels,
   load: (ctx, scope) => loadPodContainers(ctx, scope),
   actions: [
+    {
+      // Reached from l, s or p on a pod with several containers: enter does what was asked; else it shows the logs.
+      id: 'pick',
+      keys: ['enter'],
+      label: 'pick (logs)',
+      run: (r, env) => {
+        const what = (env.scope.params.pick ?? 'logs') as PodContainerAction;
+        const args = env.scope.params.args ? (JSON.parse(env.scope.params.args) as string[]) : env.args;
+        return actOnContainer(what, r, {...env, args});
+      },
+    },
     logsAction(target),
     shellAction(target),
     describeAction(

@@ -1,6 +1,7 @@
 import {confirm, describeAction} from '../confirm.js';
 import {ageColumn, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
+import {podContainerActions} from './container-actions.js';
 import {loadPods, type PodRow} from './source.js';
 
 export const pods: ResourceDef<PodRow> = {
@@ -32,6 +33,7 @@ export const pods: ResourceDef<PodRow> = {
       hint: true,
       run: (r) => ({kind: 'push', resource: 'pod-containers', params: {podId: r.id, pod: `${r.namespace}/${r.name}`}, crumb: r.name}),
     },
+    ...podContainerActions,
     describeAction(
       (r) => `pod ${r.namespace}/${r.name}`,
       async (r, {ctx}) => {
