@@ -73,7 +73,8 @@ export class EventFeed {
       onEvent: (event) => {
         const id = event.topic === '/containers/create' ? eventContainerId(event) : undefined;
         const learning = id ? this.names.learn(event.namespace, id) : undefined;
-        this.queue = this.queue.then(() => learning).then(() => this.record(event));
+        // A failure recording one event must not stop the chain for every later one.
+        this.queue = this.queue.then(() => learning).then(() => this.record(event)).catch(() => undefined);
       },
       onError: (err) => this.lost(errorLine(err)),
       onEnd: () => this.lost('containerd closed the event stream'),
