@@ -546,18 +546,30 @@ tsx_bin() {
   if [ -x "$REPO/node_modules/.bin/tsx" ]; then echo "$REPO/node_modules/.bin/tsx"; else echo "npx --no-install tsx"; fi
 }
 
-seed_native() {
-  local n existing ids
-  existing=$(ctr_ -n default containers ls -q 2>/dev/null || true)
-  ids=""
-  for n in web worker batch-job failed-job unstarted; do
-    grep -qxF "$n" <<<"$existing" && ids+=" $n"
-  done
-  for n in $ids; do
+SEED_NAMES="web worker batch-job failed-job unstarted"
+
+# Whatever an earlier seed, demo or test left under the seed's names goes first: tasks (paused ones
+# are thawed by rm -f), containers, and snapshots that outlived their container (an interrupted
+# `ctr run`, `containers rm --keep-snapshot`), in either snapshotter. Then check nothing is left.
+seed_native_clean() {
+  local n s left=""
+  for n in $SEED_NAMES; do
     ( ctr_ -n default tasks rm -f "$n" >/dev/null 2>&1 || true
-      ctr_ -n default containers rm "$n" >/dev/null 2>&1 || true ) &
+      ctr_ -n default containers rm "$n" >/dev/null 2>&1 || true
+      for s in overlayfs native; do ctr_ -n default snapshots --snapshotter "$s" rm "$n" >/dev/null 2>&1 || true; done ) &
   done
   wait
+  for n in $SEED_NAMES; do
+    ctr_ -n default containers info "$n" >/dev/null 2>&1 && left+=" container:$n"
+    for s in overlayfs native; do
+      ctr_ -n default snapshots --snapshotter "$s" info "$n" >/dev/null 2>&1 && left+=" snapshot:$s/$n"
+    done
+  done
+  [ -z "$left" ] || { warn "could not remove what an earlier seed left:$left"; return 1; }
+}
+
+seed_native() {
+  seed_native_clean || return 1
   mkdir -p "$SB/logs"
   local img=docker.io/library/busybox:latest pids=() rc=0
   run_c() { # NAME IMAGE [ctr run flags] -- CMD...

@@ -39,6 +39,8 @@ export interface Column<Row> {
   sortValue?: (row: Row) => string | number;
   /** The first press sorts largest first (CPU, memory, restarts), as an operator looks for the top ones. */
   descendingFirst?: boolean;
+  /** For a cell showing a relative time: when (epoch ms, after `now`) its text changes next. */
+  changesAt?: (row: Row, now: number) => number | undefined;
 }
 
 /** Where a load looks: the containerd namespace (or all of them) and the parent a drill-down came from. */
@@ -137,6 +139,8 @@ export interface ResourceDef<Row> {
   rowKey: (row: Row) => string;
   /** Labels the / filter's -l matches. */
   labels?: (row: Row) => Record<string, string>;
+  /** Said after the title (e.g. since when the event feed has been recording). */
+  titleNote?: (ctx: DataContext) => string | undefined;
   /** Title of a drilled-down view, from its params. */
   viewTitle?: (params: Record<string, string>) => string;
   load: (ctx: DataContext, scope: LoadScope, signal: AbortSignal) => Promise<Row[]>;

@@ -1,6 +1,6 @@
 import type {Binding} from '../keys/bindings.js';
 import type {ActionResult, AnyResource, DataContext, LoadScope} from '../resources/types.js';
-import {EVENTS_MEMO} from '../resources/events/index.js';
+import {EVENTS_MEMO, type EventRecord} from '../resources/event-memo.js';
 import {paneSize, type ConnectionsState, type ResourceState, type UiState} from './app-state.js';
 import {applyResult, runAsync} from './effects.js';
 import {EventFeed} from './event-feed.js';
@@ -23,6 +23,8 @@ export interface RegisteredView {
   /** What `/` does here; `prefill` starts the prompt with the current text (a log search). */
   filter?: {label: string; prefill?: boolean; get: (state: any) => string; set: (state: any, text: string) => unknown};
   model: (app: AppController, frame: Frame<any>, size: ViewSize) => ViewModel;
+  /** When a relative time on screen changes its text next: the clock wakes then, and only then. */
+  nextChange?: (app: AppController, frame: Frame<any>, size: ViewSize) => number | undefined;
   open?: (app: AppController, args: string[]) => Opening | string | null;
   /** Opened by an action's result (describe, logs, a drill-down) with what it carries. */
   openWith?: (app: AppController, payload: any) => Opening;
@@ -54,6 +56,7 @@ export class AppController {
   private readonly feeds = new Map<number, Array<{stop(): void}>>();
   private nextId = 1;
   private clockTimer?: NodeJS.Timeout;
+  private clockAt?: number;
   private unsubscribe?: () => void;
   private lastStack: Frame[] = [];
   private lastStatus: UiState['status'];
@@ -64,7 +67,8 @@ export class AppController {
     this.ctx = ctx;
     this.views = views;
     this.health = new Health(ctx);
-    this.sources = new SourceManager(ctx, this.health);
+    // New rows are drawn with the time they arrived at (the clock may have slept for minutes).
+    this.sources = new SourceManager(ctx, this.health, () => this.ui.setState({now: Date.now()}));
     this.ui = createStore<UiState>({stack: [], namespace: ctx.config.namespace, mode: 'view', input: '', now: Date.now(), size: {columns: 100, rows: 30}});
     this.events = new EventFeed(ctx.containerd, {
       onEvent: () => this.sources.onEvent(),
@@ -81,7 +85,10 @@ export class AppController {
     });
     const first = this.views.find(ctx.config.view)?.open?.(this, []);
     if (first && typeof first !== 'string') this.open({...first, as: 'root'});
-    this.ctx.memo.set(EVENTS_MEMO, () => this.events.store.getState().events);
+    this.ctx.memo.set(EVENTS_MEMO, (): EventRecord => {
+      const {events, since, resumed} = this.events.store.getState();
+      return {events, since, resumed, nameOf: (ns, id) => this.events.names.get(ns, id)};
+    });
     this.unsubscribe = this.ui.subscribe(() => this.onUiChange());
   }
 
@@ -95,16 +102,14 @@ export class AppController {
     this.onUiChange();
     this.events.start();
     this.health.start();
-    // Ages move on even when nothing else does; a slow clock keeps them honest without busy renders.
-    clearInterval(this.clockTimer);
-    this.clockTimer = setInterval(() => this.ui.setState({now: Date.now()}), 30_000);
-    this.clockTimer.unref();
+    this.planClock();
   }
 
   /** Stops the table source, the probes and the event feed; the frames and their feeds stay. */
   stop(): void {
     this.started = false;
-    clearInterval(this.clockTimer);
+    clearTimeout(this.clockTimer);
+    this.clockAt = undefined;
     this.health.stop();
     this.events.stop();
     this.sources.stop();
@@ -127,6 +132,26 @@ export class AppController {
     }
     this.lastStatus = this.ui.getState().status;
     if (this.started) this.sources.show(this.tableTarget());
+    this.planClock();
+  }
+
+  /**
+   * Ages move on when nothing else does: `now` is set exactly when a visible relative time would
+   * show another text (every second while one reads seconds), and never for a screen that would not change.
+   */
+  private planClock(): void {
+    if (!this.started) return;
+    const frame = this.currentFrame();
+    const at = frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined;
+    if (at === this.clockAt) return;
+    clearTimeout(this.clockTimer);
+    this.clockAt = at;
+    if (at === undefined) return;
+    this.clockTimer = setTimeout(() => {
+      this.clockAt = undefined;
+      this.ui.setState({now: Math.max(Date.now(), at)});
+    }, Math.max(0, at - Date.now()));
+    this.clockTimer.unref();
   }
 
   private dispose(frameId: number): void {

@@ -1,6 +1,7 @@
 import type {ContainerdClient} from '../data/containerd/client.js';
-import {subscribeEvents, type ContainerdEvent} from '../data/containerd/events.js';
+import {eventContainerId, subscribeEvents, type ContainerdEvent} from '../data/containerd/events.js';
 import {errorLine} from '../data/errors.js';
+import {ContainerNames} from './container-names.js';
 import {createStore, type Store} from './store.js';
 
 export type FeedEvent = ContainerdEvent & {seq: number};
@@ -10,6 +11,10 @@ export interface EventFeedState {
   events: FeedEvent[];
   connected: boolean;
   error?: string;
+  /** When the first subscription was taken as live: nothing before it was recorded. */
+  since?: Date;
+  /** When it was taken again after the stream was lost: events in between may be missing. */
+  resumed?: Date;
 }
 
 export interface EventFeedHandlers {
@@ -34,12 +39,17 @@ export class EventFeed {
   private failures = 0;
   private stopped = true;
   private seq = 0;
+  /** Events are recorded in arrival order, each once the name of a container it creates is known. */
+  private queue: Promise<void> = Promise.resolve();
+  private wasLost = false;
+  readonly names: ContainerNames;
 
   constructor(client: ContainerdClient, handlers: EventFeedHandlers, keep = 500) {
     this.client = client;
     this.handlers = handlers;
     this.keep = keep;
     this.store = createStore<EventFeedState>({events: [], connected: false});
+    this.names = new ContainerNames(client);
   }
 
   start(): void {
@@ -58,14 +68,13 @@ export class EventFeed {
 
   private connect(): void {
     if (this.stopped) return;
+    const names = this.names.learnAll();
     this.sub = subscribeEvents(this.client, {
       onEvent: (event) => {
-        this.failures = 0;
-        const e = {...event, seq: ++this.seq};
-        const events = this.store.getState().events;
-        const next = events.length >= this.keep ? [...events.slice(events.length - this.keep + 1), e] : [...events, e];
-        this.store.setState({events: next, connected: true, error: undefined});
-        this.handlers.onEvent(e);
+        const id = event.topic === '/containers/create' ? eventContainerId(event) : undefined;
+        const learning = id ? this.names.learn(event.namespace, id) : undefined;
+        // A failure recording one event must not stop the chain for every later one.
+        this.queue = this.queue.then(() => learning).then(() => this.record(event)).catch(() => undefined);
       },
       onError: (err) => this.lost(errorLine(err)),
       onEnd: () => this.lost('containerd closed the event stream'),
@@ -76,10 +85,23 @@ export class EventFeed {
     this.confirm = setTimeout(() => {
       if (this.stopped || !this.sub) return;
       this.failures = 0;
-      this.store.setState({connected: true, error: undefined});
-      this.handlers.onConnected();
+      const now = new Date();
+      this.store.setState((s) => ({connected: true, error: undefined, ...(!s.since ? {since: now} : this.wasLost ? {resumed: now} : {})}));
+      this.wasLost = false;
+      void names.then(() => !this.stopped && this.handlers.onConnected());
     }, 300);
     this.confirm.unref();
+  }
+
+  private record(event: ContainerdEvent): void {
+    if (this.stopped) return;
+    this.failures = 0;
+    const e = {...event, seq: ++this.seq};
+    const events = this.store.getState().events;
+    const next = events.length >= this.keep ? [...events.slice(events.length - this.keep + 1), e] : [...events, e];
+    this.names.prune(() => new Set(next.map((x) => `${x.namespace}/${eventContainerId(x) ?? ''}`)));
+    this.store.setState({events: next, connected: true, error: undefined});
+    this.handlers.onEvent(e);
   }
 
   private lost(error: string): void {
@@ -87,6 +109,7 @@ export class EventFeed {
     clearTimeout(this.confirm);
     this.sub?.close();
     this.sub = undefined;
+    this.wasLost = true;
     this.store.setState({connected: false, error});
     this.handlers.onLost(error);
     this.failures++;

@@ -44,6 +44,19 @@ export class Health {
     }
   }
 
+  /**
+   * A newer etcd revision seen between probes (the key tree's watch): the header's `rev` follows it
+   * at once instead of waiting for the next probe. An older one (a late batch) changes nothing.
+   */
+  takeEtcdRevision(revision: string): void {
+    const etcd = this.store.getState().etcd;
+    if (etcd.status !== 'up' || !etcd.version || !/^\d+$/.test(revision)) return;
+    const shown = / rev (\d+)$/.exec(etcd.version)?.[1];
+    if (shown !== undefined && BigInt(shown) >= BigInt(revision)) return;
+    const base = shown === undefined ? etcd.version : etcd.version.slice(0, -` rev ${shown}`.length);
+    this.store.setState({etcd: {...etcd, version: `${base} rev ${revision}`}});
+  }
+
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {

@@ -20,6 +20,8 @@ export class SourceManager {
   constructor(
     private readonly ctx: DataContext,
     private readonly health: Health,
+    /** Told after the rows of a resource changed (the app's clock looks at what is visible again). */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   store(resourceId: string): Store<ResourceState> {
@@ -52,11 +54,13 @@ export class SourceManager {
         this.health.markUp(resource.daemon);
         if (prev.loaded && !prev.stale && !prev.error && isDeepStrictEqual(prev.rows, rows)) return;
         store.setState({rows, loaded: true, stale: false, error: undefined});
+        this.onChange();
       },
       onError: (err) => {
         const error = errorLine(err);
         store.setState({error, stale: store.getState().loaded});
         this.health.markDown(resource.daemon, error);
+        this.onChange();
       },
     });
     this.active = {key, source, resource};

@@ -46,6 +46,8 @@ export interface ViewDef<S = any> {
   component: React.ComponentType<ViewProps<S>>;
   /** The rows the keys act on; the component renders the same model. */
   model: (app: AppController, frame: Frame<S>, size: ViewSize) => ViewModel;
+  /** When something on screen that shows a relative time changes its text next (epoch ms). */
+  nextChange?: (app: AppController, frame: Frame<S>, size: ViewSize) => number | undefined;
   /** The controller: every key of this view with its handler. */
   bindings: (app: AppController, frame: Frame<S>) => ViewBinding<S>[];
   /** What `/` does here (filter rows or search text); absent: `/` is not offered. */

@@ -53,7 +53,7 @@ test('s on a CRI container of a pod does the same through containerd namespace k
 
 test('a stopped container says so instead of handing the terminal over', async () => {
   const s = startUndock(['--view', 'containers'], SIZE);
-  await s.waitFor(/ batch-job .*stopped/);
+  await s.waitFor(/ batch-job .*Exited \(0\)/);
   await filterTo(s, 'batch-job');
   await s.press('s');
   await s.waitFor(/batch-job is not running/, 5_000);
@@ -109,7 +109,16 @@ test(':exec runs another command with the terminal, and comes back with its exit
   await s.press(':');
   await s.type("exec sh -c 'echo exec-$((40+2)); exit 3'");
   await s.press('enter');
-  await s.waitFor(/sh -c echo exec-\$\(\(40\+2\)\); exit 3 in worker exited with code 3/, 10_000);
+  // Its output stays on screen until a key is pressed.
+  const kept = await s.waitFor(/exec-42[\s\S]*exited with code 3: press any key to return/, 10_000);
+  assert.equal(s.bufferType(), 'normal', 'still the command’s screen');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.match(s.text(), /exec-42/, 'nothing took the screen back by itself');
+  assert.ok(kept);
+  await s.press('x');
+  // Back in undock: the status line says how it ended.
+  const said = /sh -c echo exec-\$\(\(40\+2\)\); exit 3 in worker exited with code 3$/m;
+  await s.waitFor((t) => s.bufferType() === 'alternate' && said.test(t), 10_000);
   // The quoted command stayed one word: sh ran it and exited with its code.
   assert.match(s.output(), /exec-42/);
   await s.press('q');

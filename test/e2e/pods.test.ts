@@ -29,7 +29,7 @@ async function newPod(label: string): Promise<TestPod> {
 
 /**
  * A pod row as the table draws it: NAME NAMESPACE STATE IP READY RESTARTS POD ID AGE. A stopped
- * pod keeps the IP CRI still reports for it.
+ * pod shows no IP.
  */
 function podRow(name: string, namespace: string, state: 'Ready' | 'NotReady', ready = '\\d+/\\d+'): RegExp {
   return new RegExp(
@@ -205,7 +205,7 @@ test('x + y in a pod stops its container: exited on screen and in CRI ContainerS
   assert.match(dialog, new RegExp(`container ${pod.containerId}`));
   assert.match(dialog, /Cancel\s+Stop/);
   await s.press('y');
-  const screen = await s.waitFor((t) => /^ app\s+exited\s/m.test(t) && t.includes('stopped container app'), 15_000);
+  const screen = await s.waitFor((t) => /^ app\s+Exited \(0\) Completed \d+s ago\s/m.test(t) && t.includes('stopped container app'), 15_000);
   assert.match(screen, new RegExp(`<pods>\\s+<${escapeRe(pod.name)}>`));
   const {status} = await cri.containerStatus(pod.containerId);
   assert.equal(status.state, 'exited');

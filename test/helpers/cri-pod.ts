@@ -22,6 +22,8 @@ export interface TestPod {
   containerName: string;
   logDir: string;
   cgroupParent: string;
+  /** The pod's config, as CreateContainer needs it again for each container. */
+  sandboxConfig: object;
 }
 
 export interface TestPodOptions {
@@ -72,7 +74,7 @@ export async function createTestPod(cri: CriClient, opts: TestPodOptions): Promi
     annotations: {'kubernetes.io/config.source': 'api'},
     linux: {cgroup_parent: cgroupParent, security_context: {namespace_options: nsOpts}},
   };
-  const pod: TestPod = {id: '', name: opts.name, namespace, uid, containerId: '', containerName, logDir, cgroupParent};
+  const pod: TestPod = {id: '', name: opts.name, namespace, uid, containerId: '', containerName, logDir, cgroupParent, sandboxConfig};
   try {
     const run = await cri.conn.unary<object, {pod_sandbox_id: string}>(
       PROTO,
@@ -82,31 +84,52 @@ export async function createTestPod(cri: CriClient, opts: TestPodOptions): Promi
       LIFECYCLE,
     );
     pod.id = run.pod_sandbox_id;
-    const created = await cri.conn.unary<object, {container_id: string}>(
-      PROTO,
-      RUNTIME,
-      'CreateContainer',
-      {
-        pod_sandbox_id: pod.id,
-        sandbox_config: sandboxConfig,
-        config: {
-          metadata: {name: containerName, attempt: 0},
-          image: {image: IMAGE},
-          command: ['sh', '-c', opts.script ?? DEFAULT_SCRIPT],
-          labels: {'io.kubernetes.container.name': containerName, ...podLabels},
-          annotations: {'io.kubernetes.container.restartCount': '0'},
-          log_path: `${containerName}/0.log`,
-          linux: {resources: {}, security_context: {namespace_options: nsOpts}},
-        },
-      },
-      LIFECYCLE,
-    );
-    pod.containerId = created.container_id;
-    await cri.conn.unary(PROTO, RUNTIME, 'StartContainer', {container_id: pod.containerId}, LIFECYCLE);
+    pod.containerId = await startPodContainer(cri, pod, {name: containerName, attempt: 0, script: opts.script});
     return pod;
   } catch (e) {
     await removeTestPod(cri, pod);
     throw e;
+  }
+}
+
+/**
+ * Creates and starts a container in the pod as kubelet does: attempt N of a name is its Nth
+ * restart (kubelet's restartCount annotation says the same), logging to `<name>/<N>.log`.
+ */
+export async function startPodContainer(cri: CriClient, pod: TestPod, opts: {name: string; attempt: number; script?: string}): Promise<string> {
+  fs.mkdirSync(path.join(pod.logDir, opts.name), {recursive: true});
+  const config = pod.sandboxConfig as {labels: Record<string, string>; linux: {security_context: object}};
+  const created = await cri.conn.unary<object, {container_id: string}>(
+    PROTO,
+    RUNTIME,
+    'CreateContainer',
+    {
+      pod_sandbox_id: pod.id,
+      sandbox_config: pod.sandboxConfig,
+      config: {
+        metadata: {name: opts.name, attempt: opts.attempt},
+        image: {image: IMAGE},
+        command: ['sh', '-c', opts.script ?? DEFAULT_SCRIPT],
+        labels: {'io.kubernetes.container.name': opts.name, ...config.labels},
+        annotations: {'io.kubernetes.container.restartCount': String(opts.attempt)},
+        log_path: `${opts.name}/${opts.attempt}.log`,
+        linux: {resources: {}, security_context: config.linux.security_context},
+      },
+    },
+    LIFECYCLE,
+  );
+  await cri.conn.unary(PROTO, RUNTIME, 'StartContainer', {container_id: created.container_id}, LIFECYCLE);
+  return created.container_id;
+}
+
+/** Waits until CRI reports the container exited; resolves with its status. */
+export async function waitExited(cri: CriClient, id: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const {status} = await cri.containerStatus(id, false);
+    if (status.state === 'exited') return status;
+    if (Date.now() > deadline) throw new Error(`container ${id} did not exit within ${timeoutMs} ms (${status.state})`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

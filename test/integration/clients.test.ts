@@ -31,20 +31,33 @@ test('namespaces are those ctr lists', async () => {
 });
 
 test('images, digests, sizes and platforms agree with ctr images ls', async () => {
-  for (const ns of ['default', 'k8s.io']) {
-    const rows = await loadImages(ctx, ns);
-    const theirs = ctrImages(ns);
-    assert.deepEqual(rows.map((r) => r.ref).sort(), theirs.map((t) => t.REF).sort(), `refs in ${ns}`);
-    for (const t of theirs) {
-      const r = rows.find((x) => x.ref === t.REF)!;
-      assert.equal(r.digest, t.DIGEST, `${t.REF} digest`);
-      // ctr prints sizes with the same binary units and one decimal.
-      assert.equal(formatBytes(r.size), t.SIZE.replace(/(\d)([KMG]i?B)$/, '$1 $2'), `${t.REF} size`);
-      assert.deepEqual(r.platforms, t.PLATFORMS.split(','), `${t.REF} platforms`);
-    }
+  const rows = await loadImages(ctx, 'default');
+  const theirs = ctrImages('default');
+  assert.deepEqual(rows.map((r) => r.ref).sort(), theirs.map((t) => t.REF).sort(), 'refs in default');
+  for (const t of theirs) {
+    const r = rows.find((x) => x.ref === t.REF)!;
+    assert.equal(r.digest, t.DIGEST, `${t.REF} digest`);
+    // ctr prints sizes with the same binary units and one decimal.
+    assert.equal(formatBytes(r.size), t.SIZE.replace(/(\d)([KMG]i?B)$/, '$1 $2'), `${t.REF} size`);
+    assert.deepEqual(r.platforms, t.PLATFORMS.split(','), `${t.REF} platforms`);
   }
-  const k8s = await loadImages(ctx, 'k8s.io');
-  assert.ok(k8s.some((r) => r.ref === 'registry.k8s.io/pause:3.6'), 'the CRI sandbox image is in k8s.io');
+});
+
+test('k8s.io images are one row per CRI image, with its tags, repo digests, ID and size as CRI ListImages gives them', async () => {
+  const rows = await loadImages(ctx, 'k8s.io');
+  const theirs = await ctx.cri.listImages();
+  assert.deepEqual(rows.map((r) => r.imageId).sort(), theirs.map((i) => i.id).sort(), 'one row per image ID');
+  const native = ctrImages('k8s.io');
+  for (const i of theirs) {
+    const r = rows.find((x) => x.imageId === i.id)!;
+    assert.deepEqual(r.tags, i.repo_tags, `${i.id} tags`);
+    assert.deepEqual(r.repoDigests, i.repo_digests, `${i.id} repo digests`);
+    assert.equal(r.size, Number(i.size), `${i.id} size as CRI (and crictl) report it`);
+    assert.equal(r.tag === '', i.repo_tags.length === 0, 'no tag shown only for an image without one');
+    // Every native name of the image points at the row's manifest digest, its ID name included.
+    assert.equal(native.find((n) => n.REF === i.id)?.DIGEST, r.digest, `${i.id}: the digest ctr shows for it`);
+  }
+  assert.ok(rows.some((r) => r.ref === 'registry.k8s.io/pause:3.6'), 'the CRI sandbox image is in k8s.io');
 });
 
 test('the CRI runtime answers on the same socket', async () => {

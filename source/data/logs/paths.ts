@@ -41,3 +41,33 @@ export function nativeLogPath(labels: Record<string, string>, taskStdout?: strin
   }
   return undefined;
 }
+
+export type NativeLog = {path: string} | {why: string};
+
+/**
+ * Where a native container's log is, or exactly why there is none and what would give one. A task
+ * started with a FIFO for stdout gave its output to the process that started it (`ctr run` without
+ * --log-uri): nothing is kept that undock could read.
+ */
+export function nativeLog(labels: Record<string, string>, task: {stdout?: string} | undefined): NativeLog {
+  const path = nativeLogPath(labels, task?.stdout);
+  if (path) return {path};
+  const fix = 'a task started with `ctr run --log-uri file:///path/x.log` (or undock\'s r) writes a log file undock can show';
+  if (!task) return {why: `it has no task and no log file is recorded for it (no ${logUriLabel} label); ${fix}`};
+  const out = task.stdout ?? '';
+  if (!out) return {why: `its task has no stdout (started with null IO): nothing is logged; ${fix}`};
+  if (out.startsWith('binary://')) return {why: `its task's output goes to a logging binary (${out.split('?')[0]}), which keeps it itself (nerdctl: nerdctl logs); ${fix}`};
+  if (out.startsWith('/') && isFifo(out)) {
+    return {why: `its stdout is a FIFO (${out}) held by the process that started the task: the output went to it and was not kept; ${fix}`};
+  }
+  return {why: `its task's stdout is ${out}, not a file:// log; ${fix}`};
+}
+
+function isFifo(p: string): boolean {
+  try {
+    return fs.statSync(p).isFIFO();
+  } catch {
+    // A FIFO path whose files are gone is still a FIFO set-up (containerd's fifo folder).
+    return p.includes('/fifo/');
+  }
+}

@@ -27,7 +27,7 @@ function where(r: ContainerRow): string {
 }
 
 function taskLine(r: ContainerRow): string {
-  if (r.status === 'created') return 'it has no task';
+  if (r.status === 'no task') return 'it has no task';
   return `its task is ${r.status}${r.pid ? `, pid ${r.pid}` : ''}`;
 }
 

@@ -1,10 +1,22 @@
-import {formatAge, formatBytes, shortDigest} from '../format.js';
+import {ageChangesAt, ageColumn, exitedText, formatAge, formatBytes, shortDigest} from '../format.js';
 import type {Column} from '../types.js';
 import type {ContainerRow} from './source.js';
 
-export function statusText(r: ContainerRow): string {
-  if (r.status === 'stopped' && r.exitStatus !== undefined) return `stopped(${r.exitStatus})`;
+/**
+ * The task's state as docker ps and nerdctl word it: `Exited (3) 2m ago` for a stopped task; a
+ * container without a task says `no task` (containerd 1.6 cannot tell one that never ran from one
+ * whose task was removed), with its last exit when undock's event feed saw it.
+ */
+export function statusText(r: ContainerRow, now: number): string {
+  if (r.status === 'stopped') return exitedText(r.exitStatus, r.exitedAt, now);
+  if (r.status === 'no task' && r.lastExit) return `no task (exited ${r.lastExit.status}${r.lastExit.at ? ` ${formatAge(r.lastExit.at, now)} ago` : ''})`;
   return r.status;
+}
+
+/** When the status text moves on by itself (its "2m ago"). */
+function statusChangesAt(r: ContainerRow, now: number): number | undefined {
+  if (r.status === 'stopped') return ageChangesAt(r.exitedAt, now);
+  return r.status === 'no task' ? ageChangesAt(r.lastExit?.at, now) : undefined;
 }
 
 export const containerColumns: Column<ContainerRow>[] = [
@@ -12,7 +24,7 @@ export const containerColumns: Column<ContainerRow>[] = [
   {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},
   {id: 'id', header: 'ID', cell: (r) => shortDigest(r.id)},
   {id: 'image', header: 'IMAGE', sortKey: 'I', grow: true, cell: (r) => r.image || '-'},
-  {id: 'status', header: 'STATUS', sortKey: 'S', cell: statusText},
+  {id: 'status', header: 'STATUS', sortKey: 'S', cell: statusText, sortValue: (r) => r.status, changesAt: statusChangesAt},
   {id: 'pid', header: 'PID', align: 'right', cell: (r) => (r.pid ? String(r.pid) : ''), sortValue: (r) => r.pid ?? 0},
   {
     id: 'cpu',
@@ -32,5 +44,5 @@ export const containerColumns: Column<ContainerRow>[] = [
     sortValue: (r) => r.memoryBytes ?? -1,
     descendingFirst: true,
   },
-  {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
+  ageColumn((r) => r.createdAt),
 ];

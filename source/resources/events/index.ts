@@ -1,5 +1,6 @@
-import type {ContainerdEvent} from '../../data/containerd/events.js';
+import {eventContainerId} from '../../data/containerd/events.js';
 import {describeAction} from '../confirm.js';
+import {recordedEvents} from '../event-memo.js';
 import type {ResourceDef} from '../types.js';
 
 export interface EventRow {
@@ -7,18 +8,17 @@ export interface EventRow {
   time?: Date;
   namespace: string;
   topic: string;
+  /** The container's name (nerdctl's, pod/namespace/name, CRI's) when the feed knows it. */
+  name?: string;
   payload: unknown;
 }
 
-/** The recent events, as the app's event feed keeps them (set in the DataContext memo). */
-export const EVENTS_MEMO = 'recent-events';
-
-/** One line for an event payload: the object it is about, then what happened to it. */
-export function summarize(payload: unknown): string {
+/** One line for an event payload: the object it is about (by name when known), then what happened to it. */
+export function summarize(payload: unknown, name?: string): string {
   if (!payload || typeof payload !== 'object') return '';
   const p = payload as Record<string, unknown>;
   const parts: string[] = [];
-  const subject = p.container_id ?? p.id ?? p.name ?? p.key ?? p.digest;
+  const subject = name ?? p.container_id ?? p.id ?? p.name ?? p.key ?? p.digest;
   if (subject !== undefined && subject !== '') parts.push(String(subject));
   if (p.container_id !== undefined && p.id && p.id !== p.container_id) parts.push(`exec ${String(p.id)}`);
   if (p.pid !== undefined && Number(p.pid) > 0) parts.push(`pid ${String(p.pid)}`);
@@ -31,6 +31,8 @@ function clock(d: Date | undefined): string {
   return d ? d.toISOString().slice(11, 23) : '';
 }
 
+const hms = (d: Date) => d.toISOString().slice(11, 19);
+
 export const events: ResourceDef<EventRow> = {
   id: 'events',
   title: 'Events',
@@ -42,18 +44,27 @@ export const events: ResourceDef<EventRow> = {
     {id: 'time', header: 'TIME', sortKey: 'A', cell: (r) => clock(r.time), sortValue: (r) => r.seq, descendingFirst: true},
     {id: 'namespace', header: 'NAMESPACE', sortKey: 'E', cell: (r) => r.namespace},
     {id: 'topic', header: 'TOPIC', sortKey: 'T', cell: (r) => r.topic},
-    {id: 'detail', header: 'DETAIL', grow: true, cell: (r) => summarize(r.payload)},
+    {id: 'detail', header: 'DETAIL', grow: true, cell: (r) => summarize(r.payload, r.name)},
   ],
   defaultSort: {column: 'time', descending: true},
   rowKey: (r) => String(r.seq),
+  titleNote: (ctx) => {
+    const {since, resumed} = recordedEvents(ctx);
+    if (!since) return 'not subscribed yet';
+    return `recording since ${hms(since)} UTC${resumed ? `, resubscribed ${hms(resumed)} (events between may be missing)` : ''}`;
+  },
   load: async (ctx) => {
-    const recent = (ctx.memo.get(EVENTS_MEMO) as (() => Array<ContainerdEvent & {seq: number}>) | undefined)?.() ?? [];
-    return recent.map((e) => ({seq: e.seq, time: e.timestamp, namespace: e.namespace, topic: e.topic, payload: e.payload}));
+    const {events: recent, nameOf} = recordedEvents(ctx);
+    return recent.map((e) => {
+      const id = eventContainerId(e);
+      const name = id ? nameOf?.(e.namespace, id) : undefined;
+      return {seq: e.seq, time: e.timestamp, namespace: e.namespace, topic: e.topic, ...(name ? {name} : {}), payload: e.payload};
+    });
   },
   actions: [
     describeAction(
       (r) => `event ${r.topic}`,
-      async (r) => ({time: r.time, namespace: r.namespace, topic: r.topic, payload: r.payload}),
+      async (r) => ({time: r.time, namespace: r.namespace, topic: r.topic, ...(r.name ? {name: r.name} : {}), payload: r.payload}),
       ['d', 'enter'],
     ),
   ],

@@ -8,9 +8,7 @@ import {confirm, describeAction} from '../confirm.js';
 import {formatBytes} from '../format.js';
 import {splitCommand} from '../words.js';
 import type {Action, ActionResult, DataContext} from '../types.js';
-import type {ImageRow} from './source.js';
-
-const CRI_NAMESPACE = 'k8s.io';
+import {CRI_NAMESPACE, type ImageRow} from './source.js';
 
 /** The image CRI runs every pod's sandbox from, as the CRI runtime's own status reports it. */
 async function sandboxImage(ctx: DataContext): Promise<string | undefined> {
@@ -34,7 +32,8 @@ export const imageActions: Action<ImageRow>[] = [
     async (r, {ctx, scope}) => {
       const image = await ctx.containerd.getImage(scope.namespace, r.ref);
       const {index, manifest, config} = await readImageDocuments(ctx.containerd, scope.namespace, image, 'host-or-first');
-      return {image, size: r.size, index, manifest, config};
+      const names = r.imageId ? {id: r.imageId, tags: r.tags, repoDigests: r.repoDigests} : {};
+      return {...names, image, size: r.size, index, manifest, config};
     },
   ),
   {
@@ -83,16 +82,22 @@ export const imageActions: Action<ImageRow>[] = [
     hint: true,
     dangerous: true,
     run: async (r, {ctx, scope}): Promise<ActionResult> => {
-      const users = (await listContainers(ctx.containerd, scope.namespace, [`image==${r.ref}`])).map(containerName);
+      // In k8s.io a row is a whole image: CRI removes it with every tag and digest, as crictl rmi does.
+      const whole = scope.namespace === CRI_NAMESPACE && r.imageId !== undefined;
+      const names = whole ? [...r.tags, ...r.repoDigests] : [r.ref];
+      const filters = names.map((n) => `image==${n}`);
+      const users = (await listContainers(ctx.containerd, scope.namespace, filters)).map(containerName);
       const lines = [`image ${r.ref} in namespace ${scope.namespace}`, `digest ${r.digest}`];
+      if (whole && names.length > 1) lines.push(`with all its names (CRI removes the whole image): ${names.join(', ')}`);
       lines.push(users.length ? `still used by ${users.length} container(s): ${users.join(', ')} (they keep their snapshots)` : 'no container uses it');
       const remove = async () => {
-        await ctx.containerd.deleteImage(scope.namespace, r.ref);
+        if (whole) await ctx.cri.removeImage(r.imageId!);
+        else await ctx.containerd.deleteImage(scope.namespace, r.ref);
         return `removed image ${r.ref}`;
       };
       const first = confirm(`Remove image ${r.ref}?`, lines, 'Remove', remove);
       const sandbox = scope.namespace === CRI_NAMESPACE ? await sandboxImage(ctx) : undefined;
-      if (sandbox && sandbox === r.ref) {
+      if (sandbox && names.includes(sandbox)) {
         // Without its sandbox image CRI cannot start any new pod: ask twice.
         return {
           ...first,

@@ -1,9 +1,10 @@
-import {formatAge, formatBytes, shortDigest} from '../format.js';
+import {ageColumn, formatBytes, shortDigest} from '../format.js';
 import type {Column} from '../types.js';
 import type {ImageRow} from './source.js';
 
 export const imageColumns: Column<ImageRow>[] = [
   {id: 'name', header: 'NAME', sortKey: 'N', grow: true, cell: (r) => r.repository},
+  // In k8s.io every tag of the image, comma-separated; `<none>` only for an image without one.
   {id: 'tag', header: 'TAG', sortKey: 'T', cell: (r) => r.tag || '<none>'},
   {id: 'digest', header: 'DIGEST', cell: (r) => shortDigest(r.digest)},
   {
@@ -15,13 +16,5 @@ export const imageColumns: Column<ImageRow>[] = [
     sortValue: (r) => r.size ?? -1,
   },
   {id: 'platforms', header: 'PLATFORMS', sortKey: 'P', cell: (r) => r.platforms.join(',') || '-'},
-  {
-    id: 'age',
-    header: 'AGE',
-    sortKey: 'A',
-    align: 'right',
-    cell: (r, now) => formatAge(r.createdAt, now),
-    // Youngest first when ascending, as k9s sorts age.
-    sortValue: (r) => -(r.createdAt?.getTime() ?? 0),
-  },
+  ageColumn((r) => r.createdAt),
 ];

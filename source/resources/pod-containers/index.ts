@@ -1,15 +1,21 @@
-import type {CriContainerRecord} from '../../data/cri/containers.js';
 import {confirm, describeAction} from '../confirm.js';
-import {formatAge, shortDigest} from '../format.js';
+import {ageChangesAt, ageColumn, exitedText, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
-import {logsAction, shellAction, type ContainerTarget} from '../containers/exec-and-logs.js';
+import {logsAction, shellAction} from '../containers/exec-and-logs.js';
+import {actOnContainer, criTarget as target, type PodContainerAction} from '../pods/container-actions.js';
+import {loadPodContainers, type PodContainerRow} from './source.js';
 
-const target = (r: CriContainerRecord): ContainerTarget => ({namespace: 'k8s.io', id: r.id, name: r.name, labels: r.labels, cri: true});
+const picking: Record<PodContainerAction, string> = {logs: 'logs', shell: 'a shell', previous: "the previous attempt's logs"};
+
+/** `Exited (137) OOMKilled 2m ago` as CRI's ContainerStatus tells it; other states as CRI names them. */
+export function podContainerState(r: PodContainerRow, now: number): string {
+  return r.state === 'exited' ? exitedText(r.exitCode, r.finishedAt, now, r.reason) : r.state;
+}
 
 /** How long CRI StopContainer waits before killing, as kubelet's default grace period. */
 const STOP_TIMEOUT_S = 10;
 
-export const podContainers: ResourceDef<CriContainerRecord> = {
+export const podContainers: ResourceDef<PodContainerRow> = {
   id: 'pod-containers',
   title: 'Containers',
   aliases: [],
@@ -17,21 +23,39 @@ export const podContainers: ResourceDef<CriContainerRecord> = {
   namespaced: false,
   nested: true,
   followsEvents: true,
-  viewTitle: (p) => `Containers(pod ${p.pod})`,
+  viewTitle: (p) => `Containers(pod ${p.pod})${p.pick ? ` pick one for ${picking[p.pick as PodContainerAction] ?? p.pick} (enter)` : ''}`,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},
-    {id: 'state', header: 'STATE', sortKey: 'S', cell: (r) => r.state},
+    {
+      id: 'state',
+      header: 'STATE',
+      sortKey: 'S',
+      cell: podContainerState,
+      sortValue: (r) => r.state,
+      changesAt: (r, now) => (r.state === 'exited' ? ageChangesAt(r.finishedAt, now) : undefined),
+    },
     {id: 'attempt', header: 'ATTEMPT', align: 'right', cell: (r) => String(r.attempt), sortValue: (r) => r.attempt},
     {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => r.restarts, descendingFirst: true},
     {id: 'image', header: 'IMAGE', sortKey: 'I', grow: true, cell: (r) => r.image},
     {id: 'id', header: 'ID', cell: (r) => shortDigest(r.id)},
-    {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
+    ageColumn((r) => r.createdAt),
   ],
   defaultSort: {column: 'name'},
   rowKey: (r) => r.id,
   labels: (r) => r.labels,
-  load: (ctx, scope) => ctx.cri.listContainers({podSandboxId: scope.params.podId}),
+  load: (ctx, scope) => loadPodContainers(ctx, scope),
   actions: [
+    {
+      // Reached from l, s or p on a pod with several containers: enter does what was asked; else it shows the logs.
+      id: 'pick',
+      keys: ['enter'],
+      label: 'pick (logs)',
+      run: (r, env) => {
+        const what = (env.scope.params.pick ?? 'logs') as PodContainerAction;
+        const args = env.scope.params.args ? (JSON.parse(env.scope.params.args) as string[]) : env.args;
+        return actOnContainer(what, r, {...env, args});
+      },
+    },
     logsAction(target),
     shellAction(target),
     describeAction(

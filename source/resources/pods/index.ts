@@ -1,6 +1,7 @@
 import {confirm, describeAction} from '../confirm.js';
-import {formatAge, shortDigest} from '../format.js';
+import {ageColumn, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
+import {podContainerActions} from './container-actions.js';
 import {loadPods, type PodRow} from './source.js';
 
 export const pods: ResourceDef<PodRow> = {
@@ -18,7 +19,7 @@ export const pods: ResourceDef<PodRow> = {
     {id: 'ready', header: 'READY', sortKey: 'R', cell: (r) => `${r.ready}/${r.total}`, sortValue: (r) => r.ready - r.total},
     {id: 'restarts', header: 'RESTARTS', sortKey: 'T', align: 'right', cell: (r) => String(r.restarts), sortValue: (r) => r.restarts, descendingFirst: true},
     {id: 'id', header: 'POD ID', cell: (r) => shortDigest(r.id)},
-    {id: 'age', header: 'AGE', sortKey: 'A', align: 'right', cell: (r, now) => formatAge(r.createdAt, now), sortValue: (r) => -(r.createdAt?.getTime() ?? 0)},
+    ageColumn((r) => r.createdAt),
   ],
   defaultSort: {column: 'name'},
   rowKey: (r) => r.id,
@@ -32,6 +33,7 @@ export const pods: ResourceDef<PodRow> = {
       hint: true,
       run: (r) => ({kind: 'push', resource: 'pod-containers', params: {podId: r.id, pod: `${r.namespace}/${r.name}`}, crumb: r.name}),
     },
+    ...podContainerActions,
     describeAction(
       (r) => `pod ${r.namespace}/${r.name}`,
       async (r, {ctx}) => {

@@ -18,7 +18,23 @@ export interface PodRow {
   containers: string[];
 }
 
+/**
+ * Each container name's latest attempt: the kubelet keeps the previous attempt's record beside the
+ * new one, so counting records would count a restart as another container.
+ */
+export function latestAttempts(containers: CriContainerRecord[]): CriContainerRecord[] {
+  const byName = new Map<string, CriContainerRecord>();
+  for (const c of containers) {
+    const seen = byName.get(c.name);
+    const newer = !seen || c.attempt > seen.attempt || (c.attempt === seen.attempt && (c.createdAt?.getTime() ?? 0) > (seen.createdAt?.getTime() ?? 0));
+    if (newer) byName.set(c.name, c);
+  }
+  return [...byName.values()];
+}
+
+/** READY, RESTARTS and the container names as kubectl and crictl count them: per name, latest attempt. */
 export function podRow(pod: PodRecord, containers: CriContainerRecord[], ip: string): PodRow {
+  const latest = latestAttempts(containers);
   return {
     id: pod.id,
     name: pod.name,
@@ -26,12 +42,12 @@ export function podRow(pod: PodRecord, containers: CriContainerRecord[], ip: str
     uid: pod.uid,
     state: pod.state === 'ready' ? 'Ready' : 'NotReady',
     ip,
-    ready: containers.filter((c) => c.state === 'running').length,
-    total: containers.length,
-    restarts: containers.reduce((n, c) => n + c.restarts, 0),
+    ready: latest.filter((c) => c.state === 'running').length,
+    total: latest.length,
+    restarts: latest.reduce((n, c) => n + c.restarts, 0),
     createdAt: pod.createdAt,
     labels: pod.labels,
-    containers: containers.map((c) => c.name),
+    containers: latest.map((c) => c.name).sort(),
   };
 }
 

@@ -12,8 +12,14 @@ function keyTreeView(id: string, aliases: string[], api: 'v3' | 'v2'): ViewDef<T
     title: api === 'v2' ? 'etcd v2 keys' : 'etcd keys',
     open: (app) => {
       const feed = new KeyTreeFeed(app.ctx.etcd, '', '/', {api, refreshMs: app.ctx.config.refreshMs});
+      // The header's etcd revision follows each watch batch (v2 has no revision).
+      const follow = () => {
+        const {revision} = feed.store.getState();
+        if (revision) app.health.takeEtcdRevision(revision);
+      };
+      const unfollow = api === 'v3' ? feed.store.subscribe(follow) : () => {};
       feed.start();
-      return {frame: {view: id, crumb: id, state: {api, expanded: [], selected: 0, top: 0, filter: ''}}, feeds: [feed]};
+      return {frame: {view: id, crumb: id, state: {api, expanded: [], selected: 0, top: 0, filter: ''}}, feeds: [feed, {stop: unfollow}]};
     },
     component: KeyTreeView,
     model: (app, frame, size) => treeModel(app, frame, size) ?? {count: 0, pageSize: 1, rowAt: () => undefined},

@@ -14,7 +14,7 @@ export const logsView: ViewDef<LogsState> = {
     const feed = new LogFeed(p.source, {tail: app.ctx.config.logTail, keep: app.ctx.config.logKeep});
     feed.start();
     return {
-      frame: {view: 'logs', crumb: p.crumb, state: {title: p.title, follow: true, wrap: false, timestamps: false, top: 0, search: ''}},
+      frame: {view: 'logs', crumb: p.crumb, state: {title: p.title, follow: true, wrap: false, timestamps: false, plain: p.source.format === 'plain', top: 0, search: ''}},
       feeds: [feed],
     };
   },

@@ -7,6 +7,8 @@ export interface LogsState {
   follow: boolean;
   wrap: boolean;
   timestamps: boolean;
+  /** A plain file (a native task's log) has no timestamps to show. */
+  plain?: boolean;
   /** Sequence number of the first line shown when not following. */
   top: number;
   search: string;

@@ -89,7 +89,8 @@ export function Logs({app, frame: {id, state: frame}, width, height}: ViewProps<
   const state = useStore(feed.store, selectFeed);
   const bodyHeight = Math.max(1, height - 1);
   const rows = visibleRows(state, frame, width, bodyHeight);
-  const flags = [frame.follow ? 'following' : 'paused', frame.wrap ? 'wrap' : '', frame.timestamps ? 'timestamps' : ''].filter(Boolean).join(' ');
+  const stamps = frame.timestamps ? (frame.plain ? 'no timestamps: a plain file log has none' : 'timestamps') : '';
+  const flags = [frame.follow ? 'following' : 'paused', frame.wrap ? 'wrap' : '', stamps].filter(Boolean).join(' ');
   const dropped = state.first > 0 ? `, ${state.first} older dropped` : '';
   const title = ` Logs ${frame.title} [${flags}] ${state.lines.length} lines${dropped}${frame.search ? ` </${frame.search}>` : ''} `;
   return (

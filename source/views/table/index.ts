@@ -4,7 +4,7 @@ import type {AnyResource} from '../../resources/types.js';
 import type {Frame} from '../../store/frames.js';
 import type {ViewDef, ViewProps} from '../types.js';
 import {tableBindings} from './controller.js';
-import {newTableState, tableModel, type TableState} from './model.js';
+import {newTableState, tableModel, tableNextChange, type TableState} from './model.js';
 import {Pane} from './pane.js';
 
 /**
@@ -40,6 +40,7 @@ export function tableView(resource: AnyResource): ViewDef<TableState> {
     openWith: (_app, p: {params: Record<string, string>; crumb: string}) => opening(newTableState(resource, {params: p.params}), p.crumb),
     component,
     model: (app, frame, size) => tableModel(app, frame, size, resource),
+    nextChange: (app, frame, size) => tableNextChange(app, frame, size, resource),
     bindings: tableBindings(resource),
     filter: {label: 'filter', get: (s) => s.filter, set: (_s, text) => ({filter: text, selected: 0, top: 0})},
     heading: () => resource.title,

@@ -1,3 +1,4 @@
+import {windowTop} from '../../keys/movement.js';
 import {viewRows, visibleColumns, type RowView} from '../../resources/rows.js';
 import type {AnyResource, Column} from '../../resources/types.js';
 import type {ResourceState} from '../../store/app-state.js';
@@ -58,6 +59,26 @@ export function tableModel(app: AppController, frame: Frame<TableState>, size: V
     rowAt: (i) => views[i]?.row,
     selection: views[selected]?.row,
   };
+}
+
+/**
+ * When a cell on screen that shows a relative time (AGE, "2m ago") changes its text next: the app's
+ * clock sleeps until then, so an idle screen whose ages read minutes wakes once a minute, not every second.
+ */
+export function tableNextChange(app: AppController, frame: Frame<TableState>, size: ViewSize, resource: AnyResource): number | undefined {
+  const model = tableModel(app, frame, size, resource);
+  const timed = model.columns.filter((c) => c.changesAt);
+  if (timed.length === 0 || !model.data.loaded) return undefined;
+  const {now} = app.ui.getState();
+  const top = windowTop(model.selected, frame.state.top, model.pageSize, model.views.length);
+  let next: number | undefined;
+  for (const v of model.views.slice(top, top + model.pageSize)) {
+    for (const c of timed) {
+      const at = c.changesAt!(v.row, now);
+      if (at !== undefined && (next === undefined || at < next)) next = at;
+    }
+  }
+  return next;
 }
 
 export function newTableState(resource: AnyResource, opts: {params?: Record<string, string>; allNamespaces?: boolean} = {}): TableState {

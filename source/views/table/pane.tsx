@@ -30,7 +30,8 @@ export function Pane({app, resource, frame, width, height}: ViewProps<TableState
   const name = safeText(resource.viewTitle ? resource.viewTitle(state.params) : resource.title);
   const scope = resource.namespaced ? `(${state.allNamespaces ? 'all' : namespace})` : '';
   const count = state.filter ? `[${views.length}/${data.rows.length}]` : `[${data.rows.length}]`;
-  const title = ` ${name}${scope}${count}${state.filter ? ` </${state.filter}>` : ''}${data.stale ? ' [stale]' : ''} `;
+  const note = resource.titleNote?.(app.ctx);
+  const title = ` ${name}${scope}${count}${state.filter ? ` </${state.filter}>` : ''}${data.stale ? ' [stale]' : ''}${note ? ` ${note}` : ''} `;
 
   let body: React.ReactNode;
   if (data.error && !data.loaded) {

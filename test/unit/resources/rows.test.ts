@@ -12,6 +12,8 @@ function row(ref: string, size: number, minutesOld: number, labels: Record<strin
     ref,
     repository,
     tag,
+    tags: [ref],
+    repoDigests: [],
     digest: 'sha256:' + 'ab'.repeat(32),
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     size,

@@ -1,0 +1,42 @@
+// `sandbox.sh seed` brings whatever state there is to the seeded state, however often it runs.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import path from 'node:path';
+import {after, test} from 'node:test';
+import {ctr} from '../helpers/ctr.js';
+import {sandboxCri} from '../helpers/cri-pod.js';
+import {repoRoot} from '../helpers/pty.js';
+
+const cri = sandboxCri();
+after(() => cri.conn.close());
+
+function seed(): {status: number | null; out: string} {
+  const r = spawnSync('bash', [path.join(repoRoot, 'scripts/sandbox.sh'), 'seed'], {encoding: 'utf8', env: process.env, timeout: 120_000});
+  return {status: r.status, out: `${r.stdout}${r.stderr}`};
+}
+
+/** `ctr tasks ls` as id -> status. */
+function tasks(): Map<string, string> {
+  const lines = ctr('default', 'tasks', 'ls').trim().split('\n').slice(1);
+  return new Map(lines.map((l) => l.trim().split(/\s+/)).map(([id, , status]) => [id!, status!]));
+}
+
+test('seed twice in a row exits 0 both times, even over a snapshot left without its container', async () => {
+  // What broke a second `npm run demo`: a snapshot named like a seeded container, its container gone.
+  ctr('default', 'tasks', 'rm', '-f', 'failed-job');
+  ctr('default', 'containers', 'rm', '--keep-snapshot', 'failed-job');
+  assert.match(ctr('default', 'snapshots', 'ls'), /^failed-job\s/m, 'the leftover snapshot is there');
+  for (const round of [1, 2]) {
+    const {status, out} = seed();
+    assert.equal(status, 0, `seed ${round} exits 0; it said:\n${out}`);
+    assert.doesNotMatch(out, /already exists|seeding failed/);
+  }
+  // The seeded state, as ctr and CRI tell it.
+  const t = tasks();
+  assert.deepEqual(['web', 'worker', 'batch-job', 'failed-job'].map((id) => t.get(id)), ['RUNNING', 'RUNNING', 'STOPPED', 'STOPPED']);
+  assert.ok(!t.has('unstarted'), 'unstarted has no task');
+  const containers = ctr('default', 'containers', 'ls', '-q').trim().split('\n');
+  for (const id of ['web', 'worker', 'batch-job', 'failed-job', 'unstarted']) assert.ok(containers.includes(id), `container ${id}`);
+  const pods = (await cri.listPodSandboxes()).filter((p) => p.labels['undock.dev/seed'] === 'true');
+  assert.deepEqual(pods.map((p) => `${p.namespace}/${p.name}:${p.state}`).sort(), ['default/nginx-7d9f:ready', 'kube-system/coredns-5d78:ready']);
+});
