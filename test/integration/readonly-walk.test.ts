@@ -50,7 +50,9 @@ function isWrite(path: string): boolean {
 /** What the daemons hold, told by their own CLIs. */
 function daemonState(): string {
   const namespaces = ctr('default', 'namespaces', 'ls', '-q').trim().split('\n');
-  const parts = namespaces.map((ns) => [ns, ctr(ns, 'containers', 'ls'), ctr(ns, 'tasks', 'ls'), ctr(ns, 'images', 'ls', '-q'), ctr(ns, 'snapshots', 'ls')].join('\n'));
+  // ctr lists tasks in no fixed order: each listing is compared as a sorted set of lines.
+  const sorted = (out: string) => out.trimEnd().split('\n').sort().join('\n');
+  const parts = namespaces.map((ns) => [ns, ...[ctr(ns, 'containers', 'ls'), ctr(ns, 'tasks', 'ls'), ctr(ns, 'images', 'ls', '-q'), ctr(ns, 'snapshots', 'ls')].map(sorted)].join('\n'));
   const etcd = etcdctl('get', '', '--from-key', '-w', 'json', '--limit', '100000');
   const {header, kvs} = JSON.parse(etcd) as {header: {revision: number}; kvs?: unknown[]};
   // Task PIDs and CPU move by themselves; the rows that exist and their status must not.
