@@ -47,9 +47,9 @@ export function toYamlLines(value: unknown, indent = ''): Line[] {
       if ((isObject(item) || Array.isArray(item)) && !isEmptyContainer(item)) {
         const inner = toYamlLines(item, indent + '  ');
         // The first line of the item shares the dash.
-        const [first, ...rest] = inner;
-        lines.push([{text: `${indent}- `}, ...first!.slice(1)]);
-        lines.push(...rest);
+        lines.push([{text: `${indent}- `}, ...inner[0]!.slice(1)]);
+        // One push a line: spreading a list of 100,000 lines overflows the stack.
+        for (let n = 1; n < inner.length; n++) lines.push(inner[n]!);
       } else {
         lines.push([{text: `${indent}- `}, isEmptyContainer(item) ? {text: Array.isArray(item) ? '[]' : '{}', color: 'gray'} : scalar(item)]);
       }
@@ -63,7 +63,7 @@ export function toYamlLines(value: unknown, indent = ''): Line[] {
       const x = normalise(x0);
       if ((isObject(x) || Array.isArray(x)) && !isEmptyContainer(x)) {
         lines.push([{text: indent}, key(k), {text: ':'}]);
-        lines.push(...toYamlLines(x, Array.isArray(x) ? indent : indent + '  '));
+        for (const l of toYamlLines(x, Array.isArray(x) ? indent : indent + '  ')) lines.push(l);
       } else if (typeof x === 'string' && x.includes('\n')) {
         lines.push([{text: indent}, key(k), {text: ': |'}]);
         for (const l of x.replace(/\n$/, '').split('\n')) lines.push([{text: `${indent}  `}, {text: l, color: 'green'}]);
