@@ -86,6 +86,8 @@ class Follower implements LogFollower {
         this.stop();
         return;
       }
+      // Stopped while the first read was out (a view opened and left at once): no watcher, no poll.
+      if (this.stopped) return;
       this.watch();
       this.timer = setInterval(() => this.schedule(), this.opts.pollMs ?? 1000);
     });

@@ -122,3 +122,12 @@ test('CRI: 16 KiB chunks of a 50 MB line are joined up to the bound, the other s
   const all = await read(file, 'cri', Infinity);
   assert.deepEqual(all.lines.map((l) => `${l.stream} ${l.text.slice(0, 12)}`), ['stderr in between', 'stdout cccccccccccc', 'stdout after']);
 });
+
+test('a follower stopped before its first read ends leaves no poll behind (a log view opened and left at once)', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const follower = followLog(path.join(dir, 'missing.log'), {format: 'plain', tail: 10, follow: true, onLines: () => {}, onError: () => {}});
+  follower.stop();
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(timers(), before);
+});
