@@ -77,6 +77,88 @@ function stringEnd(s: string, i: number): number {
   return -1;
 }
 
+/**
+ * The rest of a document from `i`, checked only: the same grammar as scanJson with nothing written.
+ * Whitespace and the separator after a value are taken in the same step as the value.
+ */
+function checkRest(s: string, i: number, stack0: Uint8Array, depth: number, want: Want, deepest: number): {deepest: number} | undefined {
+  let stack = stack0;
+  const n = s.length;
+  let c = 0;
+  for (;;) {
+    // skip whitespace
+    while (i < n && ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
+    if (i >= n) return depth === 0 && want === Want.Next ? {deepest} : undefined;
+    if (want === Want.Next) {
+      if (depth === 0) return undefined;
+      if (c === 0x2c) {
+        want = stack[depth - 1] === 1 ? Want.Key : Want.Value;
+        i++;
+        continue;
+      }
+      if (c !== (stack[depth - 1] === 1 ? 0x7d : 0x5d)) return undefined;
+      depth--;
+      i++;
+      continue;
+    }
+    if (want === Want.Colon) {
+      if (c !== 0x3a) return undefined;
+      want = Want.Value;
+      i++;
+      continue;
+    }
+    if (want === Want.Key) {
+      if (c !== 0x22) return undefined;
+      i = stringEnd(s, i);
+      if (i < 0) return undefined;
+      want = Want.Colon;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      let j = i + 1;
+      let d = 0;
+      while (j < n && ((d = s.charCodeAt(j)) === 0x20 || d === 0x0a || d === 0x0d || d === 0x09)) j++;
+      if (d === close) {
+        // an empty one is a value, not a level (as scanJson counts it)
+        want = Want.Next;
+        i = j + 1;
+        continue;
+      }
+      if (depth === stack.length) {
+        const grown = new Uint8Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+      }
+      stack[depth++] = c === 0x7b ? 1 : 2;
+      if (depth > deepest) deepest = depth;
+      want = c === 0x7b ? Want.Key : Want.Value;
+      i = j;
+      continue;
+    }
+    if (c >= 0x30 && c <= 0x39) {
+      // digits: the common case, inline (a leading zero must stand alone)
+      const lead = c;
+      while (i < n && (c = s.charCodeAt(++i)) >= 0x30 && c <= 0x39 && lead !== 0x30);
+      if (lead === 0x30 && c >= 0x30 && c <= 0x39) return undefined;
+      if (c === 0x2e || c === 0x65 || c === 0x45) {
+        // a fraction or exponent: back to its start and the full check
+        let j = i - 1;
+        while (j > 0 && s.charCodeAt(j - 1) >= 0x30 && s.charCodeAt(j - 1) <= 0x39) j--;
+        if (s.charCodeAt(j - 1) === 0x2d) j--;
+        i = numberEnd(s, j);
+        if (i < 0) return undefined;
+      }
+    } else if (c === 0x22) i = stringEnd(s, i);
+    else if (c === 0x74) i = s.startsWith('true', i) ? i + 4 : -1;
+    else if (c === 0x66) i = s.startsWith('false', i) ? i + 5 : -1;
+    else if (c === 0x6e) i = s.startsWith('null', i) ? i + 4 : -1;
+    else i = numberEnd(s, i);
+    if (i < 0) return undefined;
+    want = Want.Next;
+  }
+}
+
 /** Checks `s` as JSON and pretty-prints it within the budget (see JsonScanOptions). */
 export function scanJson(s: string, opts: JsonScanOptions = {}): JsonScan {
   const indent = opts.indent ?? 2;
@@ -103,7 +185,16 @@ export function scanJson(s: string, opts: JsonScanOptions = {}): JsonScan {
   let i = 0;
   let fullAt = -1;
   while (i < s.length) {
-    if (full && fullAt < 0) fullAt = i;
+    if (full) {
+      // The budget is spent: the rest is only checked, in a tighter loop.
+      fullAt = i;
+      const rest = checkRest(s, i, stack, depth, want, deepest);
+      if (!rest) return bad();
+      deepest = rest.deepest;
+      depth = 0;
+      want = Want.Next;
+      break;
+    }
     const c = s.charCodeAt(i);
     if (isSpace(c)) {
       i++;

@@ -33,7 +33,7 @@ export interface PreviewState {
 
 const HIGHLIGHT_MS = 1_500;
 /** The preview shows a screenful: this much decoded text is plenty, and keeps a 1.5 MiB value cheap. */
-export const PREVIEW_TEXT_BYTES = 64 * 1024;
+export const PREVIEW_TEXT_BYTES = 16 * 1024;
 
 function infoOf(k: {version: number; createRevision: string; modRevision: string; lease?: string}): KeyInfo {
   return {version: k.version, createRevision: Number(k.createRevision), modRevision: Number(k.modRevision), lease: k.lease ?? '0'};

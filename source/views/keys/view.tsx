@@ -94,7 +94,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   );
 }
 
-/** A line cut to the pane (one char a column at least): Ink need not measure a 64 KiB line to truncate it. */
+/** A line cut to the pane (one char a column at least): Ink need not measure a 16 KiB line to truncate it. */
 function clipLine(line: Line, width: number): Line {
   const out: Line = [];
   let room = width + 1;

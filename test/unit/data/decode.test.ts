@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {test} from 'node:test';
 import {describeValue, hexDump, looksLikeYaml, prettyJson} from '../../../source/data/values/decode.js';
+import {scanJson} from '../../../source/data/values/json-text.js';
 import {allStrings, stringField, type FieldNode} from '../../../source/data/values/protobuf.js';
 import {needsShared, sharedFile} from '../../helpers/shared-testdata.js';
 
@@ -82,6 +83,22 @@ test('text that starts like JSON but is not stays text', () => {
   for (const t of ['[1e+5,-0.5,0,"\\u00e9\\n",true,false,null]', ' {"a" : [ ] , "b":{}} ']) {
     JSON.parse(t);
     assert.equal(describeValue(Buffer.from(t)).kind, 'json', t);
+  }
+});
+
+test('past the output budget the rest is still checked as strictly as JSON.parse does', () => {
+  const bad = ['[1,]', '[{"a" 1}]', '[01]', '[1.]', '["\\x"]', '["a\tb"]', '[{"a":1}]x', '[-]', '[1e]', '[tru]', '[[]', '[{"a":1,}]', '[1 2]', '[{}{}]', '{"a":[}', '[-01]', '[1e+]'];
+  const good = ['[1e+5,-0.5,0,-0,10,"\\u00e9\\n",true,false,null]', ' {"a" : [ ] , "b":{} , "c": [ {} , [] ]} ', '[0.5e-3, 123, -7, [[[]]]]'];
+  for (const t of bad) {
+    assert.throws(() => JSON.parse(t), t);
+    assert.equal(scanJson(t, {maxChars: 1}).valid, false, t);
+  }
+  for (const t of good) {
+    JSON.parse(t);
+    const r = scanJson(t, {maxChars: 1});
+    assert.equal(r.valid, true, t);
+    assert.equal(r.truncated, true, t);
+    assert.equal(r.depth, scanJson(t).depth, `${t}: the depth counts the unwritten part`);
   }
 });
 
