@@ -1,6 +1,8 @@
 import {execInContainer} from '../../data/containerd/exec.js';
 import {pickShell} from '../../data/containerd/exec-shell.js';
 import {criLogPath, nativeLogPath, previousAttemptLog} from '../../data/logs/paths.js';
+import {atExitAsync} from '../../terminal/at-exit.js';
+import {EXIT_CLEANUP_MS} from '../../terminal/screen.js';
 import type {Action, ActionResult} from '../types.js';
 
 /** The container an action works on, whichever pane it is shown in. */
@@ -34,6 +36,9 @@ export function shellAction<Row>(target: (row: Row) => ContainerTarget): Action<
         prepare: async () => {
           const command = args?.length ? args : ctx.config.shell.length ? ctx.config.shell : await pickShell(ctx.containerd, t.namespace, t.id);
           const session = await execInContainer(ctx.containerd, t.namespace, t.id, {args: command, tty: true, cols: 80, rows: 24});
+          // undock ending any way it can see (quit, a signal, a crash) ends the shell too, never left running in the container.
+          const forget = atExitAsync(() => session.end(EXIT_CLEANUP_MS - 200));
+          void session.gone.then(forget);
           return async (io) => {
             await session.resize(io.columns, io.rows).catch(() => undefined);
             io.onResize((cols, rows) => void session.resize(cols, rows).catch(() => undefined));
