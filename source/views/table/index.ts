@@ -1,4 +1,5 @@
 import React from 'react';
+import {namespaceProblem} from '../../data/containerd/identifiers.js';
 import type {AnyResource} from '../../resources/types.js';
 import type {Frame} from '../../store/frames.js';
 import type {ViewDef, ViewProps} from '../types.js';
@@ -23,6 +24,8 @@ export function tableView(resource: AnyResource): ViewDef<TableState> {
           // `:co all` lists every namespace; `:co k8s.io` switches namespace first, as k9s's `:pods kube-system`.
           if (args[0] === 'all' && resource.allNamespaces) return opening(newTableState(resource, {allNamespaces: true}), resource.id);
           if (args[0] && args[0] !== 'all') {
+            const problem = namespaceProblem(args[0]);
+            if (problem) return problem;
             app.setNamespace(args[0]);
             // `:ns NAME` only switches; `:co NAME` switches and shows containers.
             if (resource.opensOnTop) return null;
