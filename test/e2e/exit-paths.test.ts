@@ -114,7 +114,7 @@ function inspectorListening(): boolean {
   return fs
     .readFileSync('/proc/net/tcp', 'utf8')
     .split('\n')
-    .some((l) => / 0100007F:2405 00000000:0000 0A /.test(l));
+    .some((l) => / 0100007F:240D 00000000:0000 0A /.test(l));
 }
 
 test('SIGUSR1 opens no inspector on 127.0.0.1:9229, and undock goes on', async () => {
