@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import {namespaceProblem} from './data/containerd/identifiers.js';
 
 export interface Config {
   address: string;
@@ -45,10 +46,28 @@ export interface FlagValues {
 
 export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
 
+/**
+ * Bounds of the numeric flags. --refresh: above 2^31 ms Node's timers fire after 1 ms (a relist
+ * burning a core), and below half a second relisting is all undock would do. --log-lines: the ring is
+ * allocated whole.
+ */
+export const LIMITS = {
+  refresh: {min: 0.5, max: 86_400, whole: false, what: 'seconds from 0.5 to 86400 (a day)'},
+  logTail: {min: 1, max: 1_000_000, whole: true, what: 'a whole number of lines from 1 to 1000000'},
+  logKeep: {min: 1, max: 1_000_000, whole: true, what: 'a whole number of lines from 1 to 1000000'},
+} as const;
+
 export class ConfigError extends Error {}
 
-function positive(flag: string, n: number): number {
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${flag} must be a whole number above 0 (got "${n}")`);
+/** Whether `n` is within the flag's bounds. */
+export function withinLimit(limit: (typeof LIMITS)[keyof typeof LIMITS], n: number): boolean {
+  return Number.isFinite(n) && n >= limit.min && n <= limit.max && (!limit.whole || Number.isInteger(n));
+}
+
+function bounded(flag: string, limit: (typeof LIMITS)[keyof typeof LIMITS], n: number): number {
+  if (!withinLimit(limit, n)) {
+    throw new ConfigError(`${flag} takes ${limit.what} (got ${JSON.stringify(String(n))})`);
+  }
   return n;
 }
 
@@ -71,10 +90,11 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   if (!view.id) {
     throw new ConfigError(`--view must be one of: ${views?.ids.join(', ')}, or an alias of one (got "${viewName}")`);
   }
-  const refresh = flags.refresh ?? 2;
-  if (!Number.isFinite(refresh) || refresh <= 0) {
-    throw new ConfigError(`--refresh must be a number of seconds above 0 (got "${flags.refresh}")`);
-  }
+  const refresh = bounded('--refresh', LIMITS.refresh, flags.refresh ?? 2);
+  const namespace = flags.namespace || env.CONTAINERD_NAMESPACE || 'default';
+  // Refused before it reaches the terminal (the header) or gRPC metadata: containerd's own rule.
+  const nsProblem = namespaceProblem(namespace);
+  if (nsProblem) throw new ConfigError(`${flags.namespace ? '--namespace' : 'CONTAINERD_NAMESPACE'}: ${nsProblem}`);
   const endpoints = (flags.etcdEndpoints || env.ETCDCTL_ENDPOINTS || '127.0.0.1:2379')
     .split(',')
     .map((e) => e.trim())
@@ -82,7 +102,7 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   if (endpoints.length === 0) throw new ConfigError('--etcd-endpoints needs at least one endpoint');
   return Object.freeze({
     address,
-    namespace: flags.namespace || env.CONTAINERD_NAMESPACE || 'default',
+    namespace,
     runtimeEndpoint: flags.runtimeEndpoint || env.CONTAINER_RUNTIME_ENDPOINT || address,
     etcdEndpoints: endpoints,
     etcdCacert: flags.cacert || env.ETCDCTL_CACERT || undefined,
@@ -92,8 +112,8 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     readonly: flags.readonly ?? false,
     view: view.id,
     refreshMs: Math.round(refresh * 1000),
-    logTail: positive('--log-tail', flags.logTail ?? 200),
-    logKeep: positive('--log-lines', flags.logKeep ?? 5000),
+    logTail: bounded('--log-tail', LIMITS.logTail, flags.logTail ?? 200),
+    logKeep: bounded('--log-lines', LIMITS.logKeep, flags.logKeep ?? 5000),
     shell: (flags.shell ?? env.UNDOCK_SHELL ?? '').split(/\s+/).filter(Boolean),
     runcRoot: env.UNDOCK_RUNC_ROOT || undefined,
     cgroupParent: env.UNDOCK_CGROUP_PARENT || undefined,

@@ -3,6 +3,7 @@ import {ContainerdClient} from './data/containerd/client.js';
 import {ImageContentResolver} from './data/containerd/image-content.js';
 import {CriClient} from './data/cri/client.js';
 import {EtcdClient} from './data/etcd/client.js';
+import {errorLine} from './data/errors.js';
 import {GrpcConnection, sameSocket} from './data/grpc/connection.js';
 import type {DataContext} from './resources/types.js';
 
@@ -40,6 +41,14 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
     etcd,
     imageContent: new ImageContentResolver(containerd),
     memo: new Map(),
+    onFailure(listener) {
+      const offs = [
+        containerdConn.onFailure((e) => listener('containerd', errorLine(e))),
+        criConn.onFailure((e) => listener('cri', errorLine(e))),
+        etcd.onFailure((e) => listener('etcd', errorLine(e))),
+      ];
+      return () => offs.forEach((off) => off());
+    },
     close() {
       containerdConn.close();
       criConn.close();

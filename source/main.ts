@@ -4,6 +4,10 @@
  * hold before React and Ink are loaded (their modules read it once, at load time) belongs here.
  */
 
+// Node opens its inspector on 127.0.0.1:9229 when it gets SIGUSR1, unless a listener is installed:
+// anyone who may signal undock would get a debugger into a process holding etcd credentials.
+process.on('SIGUSR1', () => {});
+
 // React's development build does a lot of bookkeeping per render; a user gets the production one.
 // (Set before any React module loads: a development jsx-runtime with a production React renders nothing.)
 process.env.NODE_ENV ??= 'production';

@@ -15,6 +15,8 @@ export interface DataContext {
   imageContent: ImageContentResolver;
   /** Per-resource memory between loads (e.g. the last CPU sample, pod IPs already looked up). */
   memo: Map<string, unknown>;
+  /** Tells `listener` of every call or stream that showed a daemon not serving, with the line to show. */
+  onFailure?: (listener: (daemon: Daemon, error: string) => void) => () => void;
 }
 
 export type Daemon = 'containerd' | 'cri' | 'etcd';

@@ -1,3 +1,4 @@
+import {namespaceProblem} from '../data/containerd/identifiers.js';
 import type {Binding} from '../keys/bindings.js';
 import type {ActionResult, AnyResource, DataContext, LoadScope} from '../resources/types.js';
 import {EVENTS_MEMO, type EventRecord} from '../resources/event-memo.js';
@@ -227,6 +228,12 @@ export class AppController {
   }
 
   setNamespace(namespace: string): void {
+    // Never sent as gRPC metadata or drawn in the header unless containerd could hold it.
+    const problem = namespaceProblem(namespace);
+    if (problem) {
+      this.setStatus(problem, 'error');
+      return;
+    }
     const {stack} = this.ui.getState();
     // Leaving the namespace picker goes back to what was shown before it.
     const rest = stack.length > 1 && this.currentFrame().view === 'namespaces' ? stack.slice(0, -1) : stack;

@@ -4,15 +4,21 @@ import type {DataContext, Daemon} from '../resources/types.js';
 import type {ConnectionsState} from './app-state.js';
 import {createStore, shallowEqual, type Store} from './store.js';
 
+// After a failure marks a daemon down, the probe that confirms it (or its recovery) comes this soon.
+const CONFIRM_MS = 1_000;
+
 /**
  * What the header says about each daemon: probed rarely while all answer (an idle screen costs next
- * to nothing), often while one is down; a failed load marks its daemon down at once.
+ * to nothing), often while one is down. Any failed call or lost stream marks its daemon down at
+ * once (the data layer tells, see DataContext.onFailure); only a probe says it is back.
  */
 export class Health {
   readonly store: Store<ConnectionsState>;
   private readonly ctx: DataContext;
   private timer?: NodeJS.Timeout;
   private running = false;
+  /** Bumped by every markDown: a probe that started before one cannot say the daemon is up. */
+  private readonly failures: Record<Daemon, number> = {containerd: 0, cri: 0, etcd: 0};
 
   constructor(ctx: DataContext) {
     this.ctx = ctx;
@@ -21,6 +27,7 @@ export class Health {
       cri: {status: 'connecting'},
       etcd: {status: 'connecting'},
     });
+    ctx.onFailure?.((daemon, error) => this.markDown(daemon, error));
   }
 
   start(): void {
@@ -38,10 +45,13 @@ export class Health {
   }
 
   markDown(daemon: Daemon, error: string): void {
+    this.failures[daemon]++;
     const c = this.store.getState()[daemon];
     if (c.status !== 'down' || c.error !== error) {
       this.store.setState({[daemon]: {...c, status: 'down', error}} as Partial<ConnectionsState>);
     }
+    // Newly down: confirmed (or found back) soon, then every 5 s while down.
+    if (c.status !== 'down' && this.running) this.schedule(CONFIRM_MS);
   }
 
   /**
@@ -72,6 +82,7 @@ export class Health {
   /** Checks each daemon; the header shows what answered and why the rest did not. */
   async probe(): Promise<void> {
     const {containerd, cri, etcd} = this.ctx;
+    const before = {...this.failures};
     const [c, r, e] = await Promise.allSettled([
       containerd.version({deadlineMs: 2_000}),
       cri.version({deadlineMs: 2_000}),
@@ -95,6 +106,8 @@ export class Health {
     const prev = this.store.getState();
     const patch: Partial<ConnectionsState> = {};
     for (const d of ['containerd', 'cri', 'etcd'] as const) {
+      // A call that failed while this probe was out is newer news than the probe's "up".
+      if (next[d].status === 'up' && this.failures[d] !== before[d]) continue;
       if (!shallowEqual(prev[d], next[d])) patch[d] = next[d];
     }
     this.store.setState(patch);

@@ -1,6 +1,17 @@
+import {spawnSync} from 'node:child_process';
 import {enterFullScreen, leaveFullScreen} from './screen.js';
 import type {TerminalInput} from './input.js';
 import {safeText} from '../data/text/sanitize.js';
+
+/**
+ * Output post-processing back on: a child that left the terminal with -opost (an editor that
+ * crashed, `stty -opost`) makes every newline a bare line feed, and undock would draw a staircase.
+ * Node's raw mode re-applies the input side only, and Node has no tcsetattr: stty does it, with
+ * the terminal as its stdin.
+ */
+function restoreOutputModes(): void {
+  spawnSync('stty', ['opost', 'onlcr'], {stdio: ['inherit', 'ignore', 'ignore'], timeout: 2_000});
+}
 
 /** What the terminal is given while a child process owns it. */
 export interface TerminalIO {
@@ -61,6 +72,7 @@ export async function handTerminalOver<T>(banner: string, run: (io: TerminalIO) 
   } finally {
     stdout.off('resize', onResize);
     input.acquire(owner.keys, {flush: true});
+    restoreOutputModes();
     enterFullScreen();
     owner.resume();
   }

@@ -1,4 +1,5 @@
-import {runExitTasks} from './at-exit.js';
+import os from 'node:os';
+import {runAsyncExitTasks, runExitTasks} from './at-exit.js';
 
 /**
  * The terminal's full-screen state: undock draws on the alternate screen and must give the
@@ -6,6 +7,15 @@ import {runExitTasks} from './at-exit.js';
  */
 const ENTER = '\x1b[?1049h\x1b[H';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+/** How long undock waits for its async exit tasks (killing the execs it started) before it exits anyway. */
+export const EXIT_CLEANUP_MS = 1_000;
+
+/**
+ * Every signal whose default action ends the process and that Node lets a program catch (SIGUSR1
+ * is Node's inspector, handled in main.ts; SIGTRAP is left to debuggers).
+ */
+const ENDING_SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGPWR', 'SIGIO'] as const;
 
 let active = false;
 let restoreInput: () => void = () => {};
@@ -29,6 +39,17 @@ export function leaveFullScreen(out: NodeJS.WriteStream = process.stdout, opts: 
   out.write(LEAVE);
 }
 
+let exiting = false;
+
+/** Gives the terminal back at once, then ends what undock started (bounded), then exits. A second signal exits at once. */
+async function exitAfterCleanup(code: number): Promise<void> {
+  if (exiting) process.exit(code);
+  exiting = true;
+  leaveFullScreen();
+  await runAsyncExitTasks(EXIT_CLEANUP_MS);
+  process.exit(code);
+}
+
 /**
  * Restores the terminal on signals and crashes; a crash prints one line, not a stack trace.
  * Unhandled rejections are not crashes here: a client library rejecting in the background must not
@@ -39,16 +60,15 @@ export function installExitGuards(onCrash: (err: unknown) => void): void {
     runExitTasks();
     leaveFullScreen();
   });
-  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
-    process.on(sig, () => {
-      leaveFullScreen();
-      process.exit(128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
-    });
+  for (const sig of ENDING_SIGNALS) {
+    const number = os.constants.signals[sig];
+    if (number === undefined) continue;
+    process.on(sig, () => void exitAfterCleanup(128 + number));
   }
   const crash = (err: unknown) => {
     leaveFullScreen();
     onCrash(err);
-    process.exit(70);
+    void exitAfterCleanup(70);
   };
   process.on('uncaughtException', crash);
 }

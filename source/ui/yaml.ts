@@ -65,9 +65,9 @@ function yamlLines(value: unknown, indent: string): Line[] {
       if ((isObject(item) || Array.isArray(item)) && !isEmptyContainer(item)) {
         const inner = yamlLines(item, indent + '  ');
         // The first line of the item shares the dash.
-        const [first, ...rest] = inner;
-        lines.push([{text: `${indent}- `}, ...first!.slice(1)]);
-        lines.push(...rest);
+        lines.push([{text: `${indent}- `}, ...inner[0]!.slice(1)]);
+        // One push a line: spreading a list of 100,000 lines overflows the stack.
+        for (let n = 1; n < inner.length; n++) lines.push(inner[n]!);
       } else {
         lines.push([{text: `${indent}- `}, isEmptyContainer(item) ? {text: Array.isArray(item) ? '[]' : '{}', color: 'gray'} : scalar(item)]);
       }
@@ -81,7 +81,7 @@ function yamlLines(value: unknown, indent: string): Line[] {
       const x = normalise(x0);
       if ((isObject(x) || Array.isArray(x)) && !isEmptyContainer(x)) {
         lines.push([{text: indent}, key(k), {text: ':'}]);
-        lines.push(...yamlLines(x, Array.isArray(x) ? indent : indent + '  '));
+        for (const l of yamlLines(x, Array.isArray(x) ? indent : indent + '  ')) lines.push(l);
       } else if (typeof x === 'string' && x.includes('\n')) {
         lines.push([{text: indent}, key(k), {text: ': |'}]);
         for (const l of x.replace(/\r?\n$/, '').split(/\r?\n/)) lines.push([{text: `${indent}  `}, {text: l, color: 'green'}]);

@@ -32,6 +32,9 @@ test('a wrong etcd password is shown as an authentication failure, and undock ke
   const screen = await s.waitFor(/authentication failed|check the etcd user and password/i);
   assertShowing(screen, /etcd keys \(v3 API/, 'the key tree, with the failure in it');
   assert.doesNotMatch(screen, /at .*\.js:\d+/);
+  // The header says so too (etcd's /version needs no password: it used to read "no leader").
+  const header = await s.waitFor(/etcd: ✗ down: etcd refused [^\n]*authentication failed/i, 10_000);
+  assert.doesNotMatch(header, /no leader/);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });

@@ -67,3 +67,18 @@ test('sameSocket compares socket paths, whatever the spelling', () => {
   assert.ok(sameSocket('127.0.0.1:5000', '127.0.0.1:5000'));
   assert.ok(!sameSocket('/run/a.sock', '127.0.0.1:5000'));
 });
+
+test('a call that finds the socket down tells every daemon on it: containerd and CRI on its socket', async () => {
+  const ctx = context({address: SOCKET});
+  const told: string[] = [];
+  const off = ctx.onFailure!((daemon, error) => told.push(`${daemon}: ${error}`));
+  try {
+    await failure(ctx.containerd.listNamespaces());
+    assert.equal(told.length, 2, told.join('\n'));
+    assert.match(told[0]!, /^containerd: containerd not reachable at .*: no such socket/);
+    assert.match(told[1]!, /^cri: CRI runtime not reachable at .*: no such socket/);
+  } finally {
+    off();
+    ctx.close();
+  }
+});

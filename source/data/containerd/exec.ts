@@ -6,22 +6,16 @@ import {UndockError} from '../errors.js';
 import {encodeJsonAny, ociProcessTypeUrl} from '../grpc/any.js';
 import type {ContainerdClient} from './client.js';
 import {getContainer, type ContainerRecord} from './containers.js';
-import {endedOrStalled, errorText, execFifos, fifoHint} from './exec-fifos.js';
+import {errorText, execFifos, fifoHint} from './exec-fifos.js';
+import {execLife} from './exec-life.js';
 import {mergeEnv} from './oci-spec.js';
 import {getTask, type TaskRecord} from './tasks.js';
 
 const tasksProto = 'containerd/services/tasks/v1/tasks.proto';
 const tasksService = 'containerd.services.tasks.v1.Tasks';
 
-// GrpcConnection.unary has no "no deadline"; grpc-js sets no timer beyond 2^31-1 ms (~24.8 days).
-const WAIT_FOREVER_MS = 2 ** 31 - 1;
 // runc exec forks, joins the namespaces and execs; a loaded host can take seconds.
 const START_DEADLINE_MS = 30_000;
-// After the process exits the shim may still be copying its last output into the FIFO: wait while
-// that (and the reader) makes progress, up to this long without any.
-const OUTPUT_STALL_MS = 2_000;
-// After DeleteProcess the shim has closed its ends: what is left is only what the reader has not taken yet.
-const READER_STALL_MS = 1_000;
 const SIGKILL = os.constants.signals.SIGKILL;
 
 export interface ExecOptions {
@@ -58,9 +52,14 @@ export interface ExecSession {
   /**
    * The exit code (128+N when killed by signal N), once the process has exited and its output has
    * been read to the end. A reader that stops reading holds it up for a few seconds at most (then
-   * the unread output is dropped).
+   * the unread output is dropped). Rejects when containerd goes away meanwhile: the process is then
+   * killed as soon as containerd answers again.
    */
   exited: Promise<number>;
+  /** Settles when undock is done with the process (exited, or killed and removed). */
+  gone: Promise<void>;
+  /** Kills the process and removes it and its FIFOs within `budgetMs`, for undock's own exit; never throws. */
+  end(budgetMs: number): Promise<void>;
 }
 
 interface OciProcess {
@@ -213,26 +212,7 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
   };
   if (opts.tty && opts.cols && opts.rows) await resize(opts.cols, opts.rows).catch(() => undefined);
 
-  const exited = (async () => {
-    let exitCode: number;
-    try {
-      const res = await call('Wait', {}, WAIT_FOREVER_MS);
-      exitCode = res.exit_status ?? 0;
-    } catch (e) {
-      await deleteProcess();
-      await fifos.remove();
-      throw e;
-    }
-    // Wait can answer before the last output is through the FIFO: give the shim time to finish copying,
-    // then DeleteProcess (which closes the shim's ends even if a background child holds the output open).
-    await Promise.all([endedOrStalled(stdout, OUTPUT_STALL_MS), endedOrStalled(stderr, OUTPUT_STALL_MS)]);
-    await deleteProcess();
-    await Promise.all([endedOrStalled(stdout, READER_STALL_MS), endedOrStalled(stderr, READER_STALL_MS)]);
-    await fifos.remove();
-    return exitCode;
-  })();
-  // The caller may never look at exited; a failure there must not become an unhandled rejection.
-  exited.catch(() => undefined);
+  const life = execLife(call, fifos, stdout, stderr);
 
   return {
     execId,
@@ -253,6 +233,8 @@ export async function execInContainer(c: ContainerdClient, ns: string, container
         if (!isKind(e, 'not-found')) throw e;
       });
     },
-    exited,
+    exited: life.exited,
+    gone: life.gone,
+    end: life.end,
   };
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import {Etcd3, type IOptions} from 'etcd3';
 import {UndockError} from '../errors.js';
+import {describeEtcdError} from './failure.js';
 import {readsOf, type EtcdReads} from './reads.js';
 
 /** TLS files and credentials, as etcdctl takes them (--cacert, --cert, --key, --user). */
@@ -34,6 +35,7 @@ export function normalizeEndpoints(endpoints: string[]): string[] {
 /** Why a request failed, in a word or two: ECONNREFUSED, no answer, a TLS error, HTTP 401. */
 function requestFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException & {errors?: Array<{code?: string}>};
+  if (err.code === 'ESILENT') return 'it accepted the connection but never answered';
   if (err.name === 'TimeoutError' || err.code === 'ETIMEDOUT') return 'no answer';
   const code = err.code ?? err.errors?.[0]?.code;
   if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) return `TLS error ${code}: check --cacert/--cert/--key`;
@@ -77,7 +79,8 @@ function getJson(url: string, security: EtcdSecurity, timeoutMs: number): Promis
         });
       },
     );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+    // Connected and then nothing: a hung daemon or a server that is not etcd, not a missing one.
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), {code: req.socket && !req.socket.connecting ? 'ESILENT' : 'ETIMEDOUT'})));
     req.on('error', reject);
   });
 }
@@ -92,6 +95,8 @@ export class EtcdClient {
   readonly security: EtcdSecurity;
   #raw?: Etcd3;
   #reads?: EtcdReads;
+  #lastCause?: string;
+  readonly #failureListeners = new Set<(e: UndockError) => void>();
 
   constructor(endpoints: string[], opts: {readonly?: boolean; security?: EtcdSecurity} = {}) {
     this.endpoints = normalizeEndpoints(endpoints);
@@ -122,6 +127,23 @@ export class EtcdClient {
       throw new UndockError('readonly', `refused ${what}: undock runs with --readonly`, 'restart without --readonly to change things');
     }
     return fn(this.#client());
+  }
+
+  /** Why the last call through this client failed, in a few words (etcd3's circuit breaker hides it afterwards). */
+  get lastCause(): string | undefined {
+    return this.#lastCause;
+  }
+
+  /** Called by the etcd layer for every failed call (etcdFailure); the cause is undefined when the breaker refused it. */
+  noteFailure(e: UndockError, cause?: string): void {
+    if (cause) this.#lastCause = cause;
+    if (e.kind === 'unavailable' || e.kind === 'deadline' || e.kind === 'unauthenticated') for (const l of this.#failureListeners) l(e);
+  }
+
+  /** Calls `listener` whenever a call or the watch shows etcd is not serving (unreachable, silent, or refusing the user). */
+  onFailure(listener: (e: UndockError) => void): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
   }
 
   /** Reads at one endpoint only (a member's own status and health), on a client of its own closed after `fn`. */
@@ -163,7 +185,12 @@ export class EtcdClient {
         const status = await Promise.race([
           this.reads.status(),
           new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref()),
-        ]).catch(() => undefined);
+        ]).catch((err: unknown) => {
+          // /version needs no password: a wrong one shows only here, and must not pass for "no leader".
+          const failure = err instanceof Error ? describeEtcdError(err, this, 'reading its status') : undefined;
+          if (failure?.kind === 'unauthenticated') throw failure;
+          return undefined;
+        });
         return {
           server: body.etcdserver ?? '?',
           cluster: body.etcdcluster ?? '?',

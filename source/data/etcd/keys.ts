@@ -1,17 +1,6 @@
-import {
-  EtcdInvalidAuthTokenError,
-  EtcdAuthenticationFailedError,
-  EtcdLeaseInvalidError,
-  EtcdPermissionDeniedError,
-  GRPCDeadlineExceededError,
-  GRPCInvalidArgumentError,
-  GRPCUnauthenticatedError,
-  GRPCUnavailableError,
-  type IKeyValue,
-  type IRangeRequest,
-} from 'etcd3';
-import {UndockError} from '../errors.js';
+import type {IKeyValue, IRangeRequest} from 'etcd3';
 import type {EtcdClient} from './client.js';
+import {EtcdCompactedError, etcdFailure, isCompactedMessage} from './failure.js';
 
 /*
  * Conventions for the whole etcd layer: keys and values are Buffers; revisions are decimal strings
@@ -38,6 +27,8 @@ export interface KeyValue extends KeyMeta {
 export const MAX_TXN_OPS = 128;
 
 const PAGE_DEADLINE_MS = 15_000;
+// The first page is small: an etcd that does not answer it in this long is said so, not waited on.
+const FIRST_PAGE_DEADLINE_MS = 5_000;
 const FIRST_PAGE = 1000;
 const MAX_PAGE = 16_000;
 const CALL_DEADLINE_MS = 10_000;
@@ -85,49 +76,7 @@ export function hexToDecimal(hex: string): string {
   return BigInt(`0x${hex.replace(/^0x/i, '')}`).toString();
 }
 
-/** Thrown when a read asks for a revision older than the last compaction: the caller reloads at the current one. */
-export class EtcdCompactedError extends UndockError {
-  readonly revision?: string;
-  constructor(revision?: string) {
-    super(
-      'invalid',
-      revision ? `etcd revision ${revision} has been compacted` : 'the requested etcd revision has been compacted',
-      'reload at the current revision',
-    );
-    this.revision = revision;
-  }
-}
-
-export function isCompactedMessage(message: string): boolean {
-  return message.includes('required revision has been compacted');
-}
-
-/** One line for the user, with the fix, from whatever etcd3 threw. */
-export function etcdFailure(e: unknown, client: EtcdClient, action: string, where = client.endpoints.join(',')): UndockError {
-  if (e instanceof UndockError) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
-  // grpc-js appends name-resolution notes that say nothing to a user.
-  const detail = err.message
-    .replace(/^\d+ [A-Z_]+: /, '')
-    .replace(/^etcdserver: /, '')
-    .replace(/\s*Resolution note:.*$/s, '');
-  if (isCompactedMessage(err.message)) return new EtcdCompactedError();
-  if (err instanceof GRPCUnavailableError || err.name === 'BrokenCircuitError' || /circuit breaker is open/i.test(err.message)) {
-    return new UndockError('unavailable', `etcd not reachable at ${where} (${action}): ${detail}`, 'is it running? set --etcd-endpoints or ETCDCTL_ENDPOINTS');
-  }
-  if (err instanceof GRPCDeadlineExceededError) {
-    return new UndockError('deadline', `etcd at ${where} did not answer in time (${action})`, 'is the cluster healthy (quorum, leader)?');
-  }
-  if (err instanceof EtcdPermissionDeniedError) {
-    return new UndockError('permission', `etcd refused ${action}: permission denied`, "check the etcd user's roles");
-  }
-  if (err instanceof GRPCUnauthenticatedError || err instanceof EtcdInvalidAuthTokenError || err instanceof EtcdAuthenticationFailedError) {
-    return new UndockError('unauthenticated', `etcd refused ${action}: ${detail}`, 'check the etcd user and password');
-  }
-  if (err instanceof EtcdLeaseInvalidError) return new UndockError('not-found', `etcd: lease not found (${action})`);
-  if (err instanceof GRPCInvalidArgumentError) return new UndockError('invalid', `etcd refused ${action}: ${detail}`);
-  return new UndockError('unknown', `etcd: ${action} failed: ${detail}`);
-}
+export {EtcdCompactedError, etcdFailure, isCompactedMessage} from './failure.js';
 
 export function toKeyMeta(kv: IKeyValue): KeyMeta {
   return {
@@ -184,7 +133,7 @@ export async function rangeKeys(client: EtcdClient, prefix: string | Buffer, opt
     if (revision) req.revision = revision;
     let res;
     try {
-      res = await client.reads.range(req, deadline(PAGE_DEADLINE_MS));
+      res = await client.reads.range(req, deadline(keys.length === 0 ? FIRST_PAGE_DEADLINE_MS : PAGE_DEADLINE_MS));
     } catch (e) {
       if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(revision);
       throw etcdFailure(e, client, `listing keys under ${String(prefix) || '/'}`);

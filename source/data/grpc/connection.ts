@@ -1,18 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {UndockError} from '../errors.js';
+import {mapGrpcError, neverAnswered, socketPath, unreachable, type EndpointInfo} from './grpc-errors.js';
 import {loadProto, lookup} from './loader.js';
 import {isReadRpc, rpcName} from './rpc-classes.js';
 
-export interface EndpointInfo {
-  /** What the user calls this daemon, e.g. "containerd". */
-  label: string;
-  /** A unix socket path, a unix:// URL, or host:port. */
-  address: string;
-  /** How to point undock elsewhere, e.g. "set --address or CONTAINERD_ADDRESS". */
-  howToChange: string;
-}
+export type {EndpointInfo};
+export {socketPath, unreachable};
 
 export interface CallOptions {
   /** containerd namespace, sent as the containerd-namespace metadata header. */
@@ -41,13 +35,6 @@ export function grpcTarget(address: string): string {
   return address;
 }
 
-export function socketPath(address: string): string | undefined {
-  if (address.startsWith('unix://')) return address.slice('unix://'.length);
-  if (address.startsWith('unix:')) return address.slice('unix:'.length);
-  if (address.startsWith('/') || address.startsWith('.')) return address;
-  return undefined;
-}
-
 /** Whether two addresses name the same daemon socket ("/x.sock", "unix:///x.sock", "unix:/x.sock"). */
 export function sameSocket(a: string, b: string): boolean {
   const pa = socketPath(a);
@@ -64,6 +51,8 @@ class SharedChannel {
   private channel?: grpc.Channel;
   /** The connections that have used it and not closed: the channel closes with the last of them. */
   private readonly users = new Set<GrpcConnection>();
+  /** Every connection over it, each with its own label: when the socket fails, it fails for all of them. */
+  readonly members = new Set<GrpcConnection>();
 
   constructor(readonly address: string) {}
 
@@ -102,6 +91,7 @@ export class GrpcConnection {
   readonly endpoint: EndpointInfo;
   readonly readonly: boolean;
   private readonly shared: SharedChannel;
+  private readonly failureListeners = new Set<(e: UndockError) => void>();
 
   /**
    * `channelOf`: send over that connection's channel (the same socket, another label: CRI served on
@@ -114,6 +104,27 @@ export class GrpcConnection {
       throw new Error(`cannot share the channel to ${opts.channelOf.endpoint.address} with ${endpoint.address}`);
     }
     this.shared = opts.channelOf?.shared ?? new SharedChannel(endpoint.address);
+    this.shared.members.add(this);
+  }
+
+  /**
+   * Calls `listener` whenever a call shows the daemon is not serving: unreachable or silent (for
+   * every connection on the socket: CRI on containerd's is down when containerd is), or a deadline
+   * missed (for this connection). The header marks the daemon down at once instead of at the next probe.
+   */
+  onFailure(listener: (e: UndockError) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  private failed(err: grpc.ServiceError, mapped: UndockError, method: string): UndockError {
+    const socketDown = mapped.kind === 'unavailable' && err.code === grpc.status.UNAVAILABLE;
+    const targets = socketDown || neverAnswered(err.details ?? '') ? [...this.shared.members] : mapped.kind === 'deadline' ? [this] : [];
+    for (const conn of targets) {
+      const e = conn === this ? mapped : conn.mapError(err, method);
+      for (const l of conn.failureListeners) l(e);
+    }
+    return mapped;
   }
 
   /** Whether both send over the same channel. */
@@ -152,7 +163,7 @@ export class GrpcConnection {
       opts.signal?.throwIfAborted();
       const call = fn.call(client, req, this.metadata(opts), {deadline}, (err: grpc.ServiceError | null, res: Res) => {
         opts.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err.code === grpc.status.CANCELLED && opts.signal?.aborted ? opts.signal.reason : this.mapError(err, method));
+        if (err) reject(err.code === grpc.status.CANCELLED && opts.signal?.aborted ? opts.signal.reason : this.failed(err, this.mapError(err, method), method));
         else resolve(res);
       }) as grpc.ClientUnaryCall;
       const onAbort = () => call.cancel();
@@ -189,7 +200,7 @@ export class GrpcConnection {
       call.on('error', (err: grpc.ServiceError) => {
         opts.signal?.removeEventListener('abort', onAbort);
         if (err.code === grpc.status.CANCELLED && opts.signal?.aborted) resolve(out);
-        else reject(this.mapError(err, method));
+        else reject(this.failed(err, this.mapError(err, method), method));
       });
       call.on('end', () => {
         opts.signal?.removeEventListener('abort', onAbort);
@@ -199,66 +210,11 @@ export class GrpcConnection {
   }
 
   mapError(err: grpc.ServiceError, method: string): UndockError {
-    const {label, address, howToChange} = this.endpoint;
-    const details = err.details || err.message;
-    // When containerd's own timer fires first it answers UNKNOWN "context deadline exceeded".
-    const code = err.code === grpc.status.UNKNOWN && /context deadline exceeded/.test(details) ? grpc.status.DEADLINE_EXCEEDED : err.code;
-    switch (code) {
-      case grpc.status.UNAVAILABLE:
-        return unreachable(this.endpoint, details);
-      case grpc.status.DEADLINE_EXCEEDED:
-        return new UndockError('deadline', `${label} at ${address} did not answer ${method} in time`, 'is it overloaded or hung?');
-      case grpc.status.PERMISSION_DENIED:
-        return new UndockError('permission', `${label} refused ${method}: ${details}`);
-      case grpc.status.UNAUTHENTICATED:
-        return new UndockError('unauthenticated', `${label} refused ${method}: ${details}`);
-      case grpc.status.NOT_FOUND:
-        return new UndockError('not-found', details);
-      case grpc.status.UNIMPLEMENTED:
-        return new UndockError('unavailable', `${label} at ${address} does not serve ${method}`, `is this the right socket? ${howToChange}`);
-      case grpc.status.INVALID_ARGUMENT:
-      case grpc.status.FAILED_PRECONDITION:
-      case grpc.status.ALREADY_EXISTS:
-        return new UndockError('invalid', details);
-      default:
-        return new UndockError('unknown', `${label} ${method} failed: ${details}`);
-    }
+    return mapGrpcError(this.endpoint, err, method);
   }
 
   /** Closes the channel once every connection sharing it has closed; a later call opens it again. */
   close(): void {
     this.shared.release(this);
   }
-}
-
-/** Says why a daemon cannot be reached, looking at the socket itself where there is one. */
-export function unreachable(endpoint: EndpointInfo, details: string): UndockError {
-  const {label, address, howToChange} = endpoint;
-  const path = socketPath(address);
-  if (path) {
-    try {
-      fs.statSync(path);
-      fs.accessSync(path, fs.constants.R_OK | fs.constants.W_OK);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        return new UndockError('unavailable', `${label} not reachable at ${path}: no such socket`, `is it running? ${howToChange}`);
-      }
-      if (code === 'EACCES' || code === 'EPERM') {
-        return new UndockError('permission', `permission denied on ${path}`, `run undock as root (or a user in the socket's group), or ${howToChange}`);
-      }
-    }
-    if (/ECONNREFUSED/.test(details)) {
-      return new UndockError('unavailable', `${label} not reachable at ${path}: connection refused`, `the socket is there but nothing listens; is ${label} running? ${howToChange}`);
-    }
-    if (/EACCES/.test(details)) {
-      return new UndockError('permission', `permission denied on ${path}`, `run undock as root, or ${howToChange}`);
-    }
-  }
-  return new UndockError('unavailable', `${label} not reachable at ${address}`, `${shorten(details)}; ${howToChange}`);
-}
-
-function shorten(s: string): string {
-  const line = s.split('\n')[0] ?? '';
-  return line.replace(/^No connection established\. Last error: /, '').slice(0, 160);
 }

@@ -1,3 +1,11 @@
+/**
+ * A log line is cut here, with CUT_MARK at its end: a line is kept in a ring of thousands, drawn and
+ * searched, so one hostile 50 MB line must not be. CRI runtimes write 16 KiB chunks, so a CRI line
+ * is cut once its joined chunks reach the bound.
+ */
+export const MAX_LINE_BYTES = 16 * 1024;
+export const CUT_MARK = ' … [line cut at 16 KiB]';
+
 /** Which stream a line came from. */
 export type LogStream = 'stdout' | 'stderr';
 
@@ -42,13 +50,30 @@ export function parseCriRecord(line: string): CriRecord | undefined {
   return {time: new Date(ms), stream, partial: first === 'P', text: tagEnd < 0 ? '' : line.slice(tagEnd + 1)};
 }
 
+type Pending = {chunks: string[]; length: number; cut: boolean};
+
+/** Chunks are kept up to the line bound; past it they are counted as cut and dropped. */
+function add(p: Pending, text: string): void {
+  if (p.cut) return;
+  if (p.length + text.length > MAX_LINE_BYTES) {
+    p.chunks.push(text.slice(0, MAX_LINE_BYTES - p.length));
+    p.cut = true;
+  } else p.chunks.push(text);
+  p.length += text.length;
+}
+
+function joined(p: Pending): string {
+  const text = p.chunks.join('');
+  return p.cut && !text.endsWith(CUT_MARK) ? text + CUT_MARK : text;
+}
+
 /**
  * Turns physical CRI log lines into whole lines: `P` chunks are joined (per stream, since stdout and
  * stderr chunks interleave) until that stream's `F` line. A line that is not CRI-formatted is kept
  * as plain text. A joined line carries the time of its first chunk.
  */
 export class CriLogParser {
-  private readonly pending: Partial<Record<LogStream, {time: Date; chunks: string[]}>> = {};
+  private readonly pending: Partial<Record<LogStream, {time: Date; chunks: string[]; length: number; cut: boolean}>> = {};
 
   /** Feeds one physical line; returns the whole line it completes, if any. */
   push(line: string): LogLine | undefined {
@@ -56,14 +81,14 @@ export class CriLogParser {
     if (!rec) return {text: line};
     const open = this.pending[rec.stream];
     if (rec.partial) {
-      if (open) open.chunks.push(rec.text);
-      else this.pending[rec.stream] = {time: rec.time, chunks: [rec.text]};
+      if (open) add(open, rec.text);
+      else this.pending[rec.stream] = {time: rec.time, chunks: [rec.text], length: rec.text.length, cut: false};
       return undefined;
     }
     if (!open) return {time: rec.time, stream: rec.stream, text: rec.text};
     delete this.pending[rec.stream];
-    open.chunks.push(rec.text);
-    return {time: open.time, stream: rec.stream, text: open.chunks.join('')};
+    add(open, rec.text);
+    return {time: open.time, stream: rec.stream, text: joined(open)};
   }
 
   /** Whether a stream has chunks waiting for their F line. */
@@ -76,7 +101,7 @@ export class CriLogParser {
     const out: LogLine[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const open = this.pending[stream];
-      if (open) out.push({time: open.time, stream, text: open.chunks.join('')});
+      if (open) out.push({time: open.time, stream, text: joined(open)});
       delete this.pending[stream];
     }
     return out;

@@ -1,5 +1,6 @@
 import {isUtf8} from 'node:buffer';
 import {decodeBytes} from '../text/sanitize.js';
+import {scanJson} from './json-text.js';
 import {decodeFields, readRawFieldsPrefix, stringField, type FieldNode} from './protobuf.js';
 
 export type ValueKind = 'empty' | 'text' | 'json' | 'yaml' | 'binary' | 'k8s';
@@ -24,7 +25,8 @@ export interface ValueDescription {
   size: number;
   /** text, YAML, or pretty JSON (numbers kept exactly as written); a prefix when truncated */
   text?: string;
-  json?: unknown;
+  /** JSON: how deeply its arrays and objects nest (deeper than 64 levels is shown compact) */
+  depth?: number;
   k8s?: K8sValue;
   /** hexdump -C style lines (offset, 16 bytes in hex, ASCII) of the first bytes */
   hex?: string;
@@ -41,8 +43,10 @@ export interface DescribeOptions {
 
 /** Kubernetes' protobuf storage prefix: "k8s" and a zero byte. */
 export const K8S_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-/** JSON is parsed (and pretty-printed) only up to this size; larger values show as text. */
+/** JSON is checked (and pretty-printed) only up to this size; larger values show as text. */
 const MAX_PARSE_BYTES = 8 * 1024 * 1024;
+/** Nesting past this is written compactly: indentation grows with depth squared. */
+export const MAX_INDENT_DEPTH = 64;
 
 /** Says what a value is and how to show it: k8s protobuf, JSON, YAML, text, or a hex dump. */
 export function describeValue(value: Buffer, opts: DescribeOptions = {}): ValueDescription {
@@ -62,13 +66,13 @@ export function describeValue(value: Buffer, opts: DescribeOptions = {}): ValueD
     const full = size <= MAX_PARSE_BYTES ? value.toString('utf8') : undefined;
     const trimmed = (full ?? head.toString('utf8')).trimStart();
     if (full !== undefined && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
-      try {
-        const json: unknown = JSON.parse(full);
-        const pretty = prettyJson(full);
-        return {kind: 'json', size, json, ...clip(pretty, maxText)};
-      } catch {
-        // not JSON after all: text or YAML below
+      // Checked and pretty-printed in one bounded pass; the value itself is never built here.
+      const scan = scanJson(full, {maxChars: maxText, maxIndentDepth: MAX_INDENT_DEPTH});
+      if (scan.valid) {
+        const shown = clip(scan.text, maxText);
+        return {kind: 'json', size, depth: scan.depth, text: shown.text, truncated: shown.truncated || scan.truncated};
       }
+      // not JSON after all: text or YAML below
     }
     const text = head.toString('utf8');
     return {kind: looksLikeYaml(text) ? 'yaml' : 'text', size, text, truncated: head.length < size};
@@ -139,54 +143,11 @@ export function looksLikeYaml(text: string): boolean {
 
 /**
  * Re-indents JSON text without parsing numbers (JSON.parse would round integers above 2^53, like
- * Kubernetes' resourceVersion or a uint64 id). The text must already be valid JSON.
+ * Kubernetes' resourceVersion or a uint64 id). Text that is not JSON comes back as it is.
  */
 export function prettyJson(text: string, indent = 2): string {
-  const out: string[] = [];
-  let depth = 0;
-  let i = 0;
-  const pad = () => '\n' + ' '.repeat(depth * indent);
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out.push(text.slice(i, j + 1));
-      i = j + 1;
-      continue;
-    }
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
-      i++;
-      continue;
-    }
-    if (c === '{' || c === '[') {
-      // an empty object or array stays on one line
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j])) j++;
-      if (text[j] === (c === '{' ? '}' : ']')) {
-        out.push(c === '{' ? '{}' : '[]');
-        i = j + 1;
-        continue;
-      }
-      depth++;
-      out.push(c + pad());
-    } else if (c === '}' || c === ']') {
-      depth--;
-      out.push(pad() + c);
-    } else if (c === ',') {
-      out.push(',' + pad());
-    } else if (c === ':') {
-      out.push(': ');
-    } else {
-      let j = i;
-      while (j < text.length && !',:{}[]" \n\r\t'.includes(text[j])) j++;
-      out.push(text.slice(i, j));
-      i = j;
-      continue;
-    }
-    i++;
-  }
-  return out.join('');
+  const scan = scanJson(text, {indent, maxIndentDepth: MAX_INDENT_DEPTH});
+  return scan.valid ? scan.text : text;
 }
 
 /** hexdump -C lines: 8-digit hex offset, 16 bytes in two groups of 8, and the printable ASCII. */

@@ -2,6 +2,8 @@ import {execInContainer} from '../../data/containerd/exec.js';
 import {pickShell} from '../../data/containerd/exec-shell.js';
 import {getTask} from '../../data/containerd/tasks.js';
 import {criLogPath, nativeLog, previousAttemptLog} from '../../data/logs/paths.js';
+import {atExitAsync} from '../../terminal/at-exit.js';
+import {EXIT_CLEANUP_MS} from '../../terminal/screen.js';
 import {isPodSandbox} from '../names.js';
 import type {Action, ActionResult, DataContext} from '../types.js';
 
@@ -29,6 +31,9 @@ export function shellInto(t: ContainerTarget, ctx: DataContext, args?: string[])
     prepare: async () => {
       const command = given ? args! : ctx.config.shell.length ? ctx.config.shell : await pickShell(ctx.containerd, t.namespace, t.id);
       const session = await execInContainer(ctx.containerd, t.namespace, t.id, {args: command, tty: true, cols: 80, rows: 24});
+      // undock ending any way it can see (quit, a signal, a crash) ends the shell too, never left running in the container.
+      const forget = atExitAsync(() => session.end(EXIT_CLEANUP_MS - 200));
+      void session.gone.then(forget);
       return async (io) => {
         let keyPressed: (() => void) | undefined;
         let running = true;

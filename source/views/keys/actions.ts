@@ -7,21 +7,25 @@ import type {EtcdClient} from '../../data/etcd/client.js';
 import {countPrefix, getValue} from '../../data/etcd/keys.js';
 import {createKey, deleteKey, deletePrefix, keyHistory, putIfUnchanged} from '../../data/etcd/edit.js';
 import {UndockError} from '../../data/errors.js';
-import {describeValue} from '../../data/values/decode.js';
+import {describeValue, MAX_INDENT_DEPTH, type ValueDescription} from '../../data/values/decode.js';
 import {formatBytes} from '../../resources/format.js';
 import {confirm} from '../../resources/confirm.js';
 import {atExit} from '../../terminal/at-exit.js';
 import type {ActionResult} from '../../resources/types.js';
 import {displayKey, fromLatin1, keyText, type TreeRow} from './tree-model.js';
 
+/** JSON up to this size (and nested no deeper than the preview indents) is described as a tree; beyond, as its pretty text. */
+const DESCRIBE_TREE_BYTES = 128 * 1024;
+
 /** A value as a person reads it in a describe view: decoded the way the preview shows it. */
-export function valueForDescribe(value: Buffer): unknown {
-  const d = describeValue(value);
+export function valueForDescribe(value: Buffer, d: ValueDescription = describeValue(value)): unknown {
   switch (d.kind) {
     case 'k8s':
       return {apiVersion: d.k8s!.apiVersion, kind: d.k8s!.kind, encoding: 'Kubernetes protobuf, decoded without its schema', fields: d.k8s!.object};
     case 'json':
-      return d.json ?? d.text;
+      // A tree costs far more than its text (a line object per scalar): only for values of a sane shape.
+      if (value.length <= DESCRIBE_TREE_BYTES && (d.depth ?? 0) <= MAX_INDENT_DEPTH) return JSON.parse(value.toString('utf8'));
+      return d.text;
     case 'binary':
       return d.hex;
     default:
@@ -46,7 +50,7 @@ export function describeKey(client: EtcdClient, row: TreeRow): ActionResult {
         createRevision: kv.createRevision,
         modRevision: kv.modRevision,
         lease: kv.lease,
-        value: valueForDescribe(kv.value),
+        value: valueForDescribe(kv.value, d),
       };
     },
   };

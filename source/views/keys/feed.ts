@@ -32,6 +32,8 @@ export interface PreviewState {
 }
 
 const HIGHLIGHT_MS = 1_500;
+/** The preview shows a screenful: this much decoded text is plenty, and keeps a 1.5 MiB value cheap. */
+export const PREVIEW_TEXT_BYTES = 16 * 1024;
 
 function infoOf(k: {version: number; createRevision: string; modRevision: string; lease?: string}): KeyInfo {
   return {version: k.version, createRevision: Number(k.createRevision), modRevision: Number(k.modRevision), lease: k.lease ?? '0'};
@@ -209,7 +211,8 @@ export class KeyTreeFeed {
       return;
     }
     const seq = ++this.previewSeq;
-    this.preview.setState({key, loading: true, error: undefined});
+    // Nothing of the previous key stays on screen while this one's read is out.
+    this.preview.setState({key, loading: true, value: undefined, description: undefined, info: undefined, error: undefined});
     getValue(this.client, fromLatin1(key)).then(
       (kv) => {
         if (seq !== this.previewSeq) return;
@@ -226,7 +229,7 @@ export class KeyTreeFeed {
       return;
     }
     this.sizes.set(key, value.length);
-    this.preview.setState({key, loading: false, value, description: describeValue(value), info: this.tree.get(key), error: undefined});
+    this.preview.setState({key, loading: false, value, description: describeValue(value, {maxTextBytes: PREVIEW_TEXT_BYTES}), info: this.tree.get(key), error: undefined});
   }
 
   /** Fetches value sizes for leaves on screen that have none yet (etcd's keys-only ranges carry none). */

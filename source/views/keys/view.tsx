@@ -9,6 +9,7 @@ import {partNodes} from '../../ui/parts.js';
 import {formatBytes} from '../../resources/format.js';
 import {windowTop} from '../../keys/movement.js';
 import {valueLines} from '../../ui/value-lines.js';
+import type {Line} from '../../ui/yaml.js';
 import {TitleBar} from '../../ui/title-bar.js';
 import type {ViewProps} from '../types.js';
 import {treeModel, type TreeState} from './model.js';
@@ -102,8 +103,29 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   );
 }
 
+/** A line cut to the pane (one char a column at least): Ink need not measure a 16 KiB line to truncate it. */
+function clipLine(line: Line, width: number): Line {
+  const out: Line = [];
+  let room = width + 1;
+  for (const seg of line) {
+    if (room <= 0) break;
+    out.push(seg.text.length > room ? {...seg, text: seg.text.slice(0, room)} : seg);
+    room -= seg.text.length;
+  }
+  return out;
+}
+
 function Preview({preview, width, height}: {preview: PreviewState; width: number; height: number}) {
   const lines = useMemo(() => (preview.description ? valueLines(preview.description) : []), [preview.description]);
+  if (preview.loading) {
+    // Until the read answers, the key's name and nothing else: never another key's body.
+    return (
+      <Box flexDirection="column" width={width}>
+        <Text bold color="cyan" wrap="truncate-end">{partNodes(keyParts(preview.key ?? ''))}</Text>
+        <Text dimColor>loading…</Text>
+      </Box>
+    );
+  }
   const i = preview.info;
   const meta = preview.description
     ? `${formatBytes(preview.description.size)} · ${preview.description.kind} · v${i?.version ?? '?'} · create ${i?.createRevision ?? '?'} · mod ${i?.modRevision ?? '?'}${i && i.lease !== '0' ? ` · lease ${i.lease}` : ''}`
@@ -112,11 +134,10 @@ function Preview({preview, width, height}: {preview: PreviewState; width: number
     <Box flexDirection="column" width={width}>
       <Text bold color="cyan" wrap="truncate-end">{partNodes(keyParts(preview.key ?? ''))}</Text>
       <Text dimColor wrap="truncate-end">{meta}</Text>
-      {preview.loading ? <Text dimColor>loading…</Text> : null}
       {preview.error ? <Text color="red">{preview.error}</Text> : null}
       {lines.slice(0, Math.max(0, height - 2)).map((l, n) => (
         <Text key={n} wrap="truncate-end">
-          {l.map((seg, j) => (
+          {clipLine(l, width).map((seg, j) => (
             <Text key={j} color={seg.color} dimColor={seg.escape}>
               {seg.text}
             </Text>

@@ -1,5 +1,6 @@
 import React from 'react';
 import {namespaceProblem} from '../../resources/namespaces/check.js';
+import {namespaceProblem as namespaceNameProblem} from '../../data/containerd/identifiers.js';
 import type {AnyResource} from '../../resources/types.js';
 import type {Frame} from '../../store/frames.js';
 import type {ViewDef, ViewProps} from '../types.js';
@@ -25,7 +26,10 @@ export function tableView(resource: AnyResource): ViewDef<TableState> {
           if (args[0] === 'all' && resource.allNamespaces) return opening(newTableState(resource, {allNamespaces: true}), resource.id);
           const namespace = args[0];
           if (namespace && namespace !== 'all') {
-            // Checked first: a namespace containerd does not have is refused with the ones it has.
+            // A name containerd could never have (control characters, …) is refused before it goes anywhere.
+            const badName = namespaceNameProblem(namespace);
+            if (badName) return badName;
+            // Then asked: a namespace containerd does not have is refused with the ones it has.
             app.runAsync(`namespace ${namespace}`, async () => {
               const problem = await namespaceProblem(app.ctx, namespace);
               if (problem) return {kind: 'status', level: 'error', text: problem};
