@@ -5,7 +5,7 @@ import {AppController} from '../../../source/store/app-store.js';
 import {registry} from '../../../source/views/registry.js';
 import {fakeContext} from '../../helpers/render-app.js';
 
-test(':ns and :co with a name containerd could not hold are refused before it reaches the header or gRPC metadata', () => {
+test(':ns and :co with a name containerd could not hold are refused before it reaches the header or gRPC metadata', async () => {
   const app = new AppController(fakeContext(), registry);
   try {
     for (const line of ['ns \x1b]0;X\x07', 'co a\x1bb', 'ns ../x']) {
@@ -18,7 +18,9 @@ test(':ns and :co with a name containerd could not hold are refused before it re
     }
     app.setNamespace('x\x07');
     assert.equal(app.ui.getState().namespace, 'default');
+    // A good name is then checked with containerd (asynchronously; this fake cannot answer, so the switch goes ahead).
     runCommand(app, 'ns k8s.io');
+    for (let i = 0; i < 50 && app.ui.getState().namespace !== 'k8s.io'; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(app.ui.getState().namespace, 'k8s.io');
   } finally {
     app.close();
