@@ -114,7 +114,7 @@ test('undock version prints the daemons versions as ctr and etcdctl would', () =
   assert.match(out, /Server version: 3\.4\.\d+\n {2}Cluster version: 3\.4\.\d+/);
 });
 
-test('--help and --version follow meow conventions', () => {
+test('--help and --version print the usage and the version, exit 0', () => {
   const help = execFileSync(process.execPath, [cliPath, '--help'], {encoding: 'utf8'});
   assert.match(help, /--address <path>\s+containerd socket \(env CONTAINERD_ADDRESS/);
   const version = execFileSync(process.execPath, [cliPath, '--version'], {encoding: 'utf8'}).trim();
