@@ -125,11 +125,7 @@ function checkRest(s: string, i: number, stack0: Uint8Array, depth: number, want
         i = j + 1;
         continue;
       }
-      if (depth === stack.length) {
-        const grown = new Uint8Array(stack.length * 2);
-        grown.set(stack);
-        stack = grown;
-      }
+      if (depth === stack.length) stack = doubled(stack);
       stack[depth++] = c === 0x7b ? 1 : 2;
       if (depth > deepest) deepest = depth;
       want = c === 0x7b ? Want.Key : Want.Value;
@@ -242,11 +238,7 @@ export function scanJson(s: string, opts: JsonScanOptions = {}): JsonScan {
         i = j + 1;
         continue;
       }
-      if (depth === stack.length) {
-        const grown = new Uint8Array(stack.length * 2);
-        grown.set(stack);
-        stack = grown;
-      }
+      if (depth === stack.length) stack = doubled(stack);
       stack[depth++] = c === 0x7b ? 1 : 2;
       if (depth > deepest) deepest = depth;
       if (!full) emit(s[i] + pad(depth));
@@ -271,4 +263,11 @@ export function scanJson(s: string, opts: JsonScanOptions = {}): JsonScan {
   let truncated = false;
   for (let j = fullAt; j >= 0 && j < s.length && !truncated; j++) truncated = !isSpace(s.charCodeAt(j));
   return {valid: true, depth: deepest, text: out.join(''), truncated};
+}
+
+/** The nesting stack, twice as long, with what it held (both the check and the printer grow it). */
+function doubled(stack: Uint8Array): Uint8Array<ArrayBuffer> {
+  const grown = new Uint8Array(stack.length * 2);
+  grown.set(stack);
+  return grown;
 }
