@@ -1,5 +1,6 @@
 import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 
 export interface Stats {
@@ -117,6 +118,21 @@ export interface Budget {
   ok: boolean;
   /** Whether the goal was met too (undefined when there is no separate goal). */
   goalMet?: boolean;
+  /** What the figure is measured against in the same run (e.g. "ctr c ls + ctr t ls: 42 ms"). */
+  reference?: string;
+  /** measured / reference, when the budget is a ratio. */
+  ratio?: number;
+}
+
+/** Where each bench leaves its part of the run's results; bench/summary.ts merges them. */
+export const RESULTS_DIR = process.env.UNDOCK_BENCH_RESULTS ?? path.join(import.meta.dirname, 'results.d');
+
+export interface BenchResult {
+  bench: string;
+  title: string;
+  failure?: string;
+  figures: FigureLine[];
+  budgets: Budget[];
 }
 
 /** Collects figures and budgets and prints them as two aligned tables. */
@@ -150,6 +166,14 @@ export class BenchReport {
 
   get failed(): boolean {
     return this.budgets.some((b) => !b.ok);
+  }
+
+  /** Writes this bench's figures and budgets as JSON for the run's summary table. */
+  save(name: string, failure?: unknown): void {
+    const result: BenchResult = {bench: name, title: this.title, figures: this.figures, budgets: this.budgets};
+    if (failure) result.failure = (failure as Error).message ?? String(failure);
+    fs.mkdirSync(RESULTS_DIR, {recursive: true});
+    fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
   }
 
   print(out: NodeJS.WritableStream = process.stdout): void {
@@ -195,6 +219,7 @@ export class BenchReport {
   finish(name: string, startedAt: number, failure: unknown): never {
     this.single(`whole ${name} bench`, formatMs(performance.now() - startedAt));
     this.print();
+    this.save(name, failure);
     if (failure) {
       console.error(`\nbench: ${name} bench did not complete: ${(failure as Error).stack ?? String(failure)}`);
       process.exit(2);

@@ -20,6 +20,8 @@ bash scripts/sandbox.sh up >&2
 bash scripts/sandbox.sh seed >&2
 eval "$(bash scripts/sandbox.sh env)"
 
+export UNDOCK_BENCH_RESULTS="$PWD/bench/results.d"
+rm -rf "$UNDOCK_BENCH_RESULTS"
 mapfile -t files < <(find bench -name '*.bench.ts' | sort)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
 status=0
@@ -28,5 +30,8 @@ for f in "${files[@]}"; do
   node --import tsx "$f" || rc=$?
   if [ "$rc" -gt "$status" ]; then status=$rc; fi
 done
+rc=0
+node --import tsx bench/summary.ts || rc=$?   # one table of every budget, and bench/results.json
+if [ "$rc" -gt "$status" ]; then status=$rc; fi
 echo "bench: $(( $(date +%s) - started )) s in all (build and sandbox included); exit $status" >&2
 exit "$status"
