@@ -31,6 +31,7 @@ SB=${SB%/}
 # per-sandbox identity: network name, bridge, cgroup parent, subnet
 if [ "$SB" = "/tmp/undock-$REPO_HASH" ]; then ID=$REPO_HASH; else ID=$(printf %s "$SB" | sha1sum | cut -c1-8); fi
 NETNAME=undock-$ID            # 15 chars
+RUN_NETNAME=udkrun-$ID        # the network undock's run form gives containers (its own subnet on the same bridge)
 BRIDGE=udk$ID                 # 11 chars (IFNAMSIZ-1 = 15)
 CGROUP_PARENT=/undock-$ID
 SOCK=$SB/c.sock
@@ -173,7 +174,7 @@ free_ports() { # COUNT [P...] -> COUNT ports: the given ones when all are bindab
 
 # ------------------------------------------------------------------ network --
 pick_subnet() { # stable per sandbox, stored in $SB/net.env; avoids routes in use
-  if [ -f "$SB/net.env" ]; then . "$SB/net.env"; return; fi
+  if [ -f "$SB/net.env" ]; then . "$SB/net.env"; pick_run_subnet; return; fi
   local a=$((16#${ID:0:2})) b=$((16#${ID:2:2})) i o2 o3 used
   used=$(ip -4 -o route show 2>/dev/null | awk '{print $1}'; ip -4 -o addr show 2>/dev/null | awk '{print $4}')
   for ((i = 0; i < 256; i++)); do
@@ -182,6 +183,15 @@ pick_subnet() { # stable per sandbox, stored in $SB/net.env; avoids routes in us
   done
   SUBNET=10.$o2.$o3.0/24; GATEWAY=10.$o2.$o3.1
   printf 'SUBNET=%s\nGATEWAY=%s\n' "$SUBNET" "$GATEWAY" >"$SB/net.env"
+  pick_run_subnet
+}
+
+pick_run_subnet() { # undock's run network: second octet 64 above the CRI one's (128-191), so never one of those
+  [ -n "${RUN_SUBNET:-}" ] && return
+  local o2 o3
+  o2=$(cut -d. -f2 <<<"$SUBNET"); o3=$(cut -d. -f3 <<<"$SUBNET")
+  RUN_SUBNET=10.$((o2 + 64)).$o3.0/24; RUN_GATEWAY=10.$((o2 + 64)).$o3.1
+  printf 'RUN_SUBNET=%s\nRUN_GATEWAY=%s\n' "$RUN_SUBNET" "$RUN_GATEWAY" >>"$SB/net.env"
 }
 
 write_cni() {
@@ -212,11 +222,37 @@ write_cni() {
 EOF
 }
 
+write_run_cni() { # undock's run network (UNDOCK_CNI_CONFLIST): not in net.d, which CRI reads
+  mkdir -p "$SB/cni"
+  cat >"$SB/cni/run.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "$RUN_NETNAME",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$BRIDGE",
+      "isGateway": false,
+      "ipMasq": false,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "ranges": [[{ "subnet": "$RUN_SUBNET", "gateway": "$RUN_GATEWAY" }]],
+        "routes": [{ "dst": "0.0.0.0/0", "gw": "$RUN_GATEWAY" }]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } }
+  ]
+}
+EOF
+}
+
 ensure_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
   fi
   ip -4 addr show dev "$BRIDGE" | grep -q "inet $GATEWAY/" || ip addr add "$GATEWAY/24" dev "$BRIDGE"
+  ip -4 addr show dev "$BRIDGE" | grep -q "inet $RUN_GATEWAY/" || ip addr add "$RUN_GATEWAY/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
 }
 
@@ -436,6 +472,9 @@ write_env() {
     echo "export UNDOCK_RUNC_ROOT=$SB/runc"
     echo "export UNDOCK_CGROUP_PARENT=$CGROUP_PARENT"
     echo "export UNDOCK_LOG_DIR=$SB/logs"
+    # containers undock runs with ports: the sandbox's run network; their netns and TTY FIFOs under $SB/run
+    echo "export UNDOCK_CNI_CONFLIST=$SB/cni/run.conflist"
+    echo "export UNDOCK_RUN_DIR=$SB/run"
   } >"$SB/env.sh.tmp"
   mv "$SB/env.sh.tmp" "$SB/env.sh"
 }
@@ -512,13 +551,16 @@ cmd_up() {
   containerd_ok && c_ok=1
   etcd_ok && ! etcd_v2_any_differs && e_ok=1
   if [ $c_ok = 1 ] && [ $e_ok = 1 ] && [ -f "$SB/env.sh" ]; then
+    write_run_cni
     ensure_bridge
+    write_env
     ensure_images
     say "already running and healthy: containerd pid $(pid_of containerd) ($SOCK), etcd pid $(pid_of etcd) ($(etcd_endpoint))"
     return 0
   fi
 
   write_cni
+  write_run_cni
   ensure_bridge
   local etcd_starter=""
   if [ $e_ok = 0 ]; then # etcd starts in parallel with containerd
@@ -650,6 +692,11 @@ cmd_down() {
   local t0 ns id p d
   t0=$(now_ms)
   [ -f "$SB/net.env" ] && . "$SB/net.env"
+  # TTY holders of containers undock ran here (a sleep holding each stdin FIFO open)
+  for p in "$SB"/run/tty/*/*/holder.pid; do
+    [ -f "$p" ] || continue
+    d=$(cat "$p"); grep -qa sleep "/proc/$d/cmdline" 2>/dev/null && kill -KILL "$d" 2>/dev/null || true
+  done
   # 0. etcd, in parallel with the rest (it takes ~2 s to shut down)
   stop_etcd_all 10 &
   local etcd_stopper=$!
@@ -706,6 +753,17 @@ cmd_down() {
   # 7. network: bridge, IP store, CNI result cache
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE" 2>/dev/null || true
   rm -rf "${CNI_STATE:?}/networks/$NETNAME"
+  # undock's run network: its IP store and portmap's rules (their comments name the network); its
+  # netns were mounts under $SB/run (step 6)
+  if [ -n "${RUN_SUBNET:-}" ]; then
+    rm -rf "${CNI_STATE:?}/networks/$RUN_NETNAME"
+    local chain rule
+    for chain in $(iptables-save -t nat 2>/dev/null | grep -F "\"$RUN_NETNAME\"" | grep -o -- '-j CNI-DN-[0-9a-f]*' | cut -c4- | sort -u); do
+      while read -r rule; do eval "iptables -t nat ${rule/#-A/-D}" 2>/dev/null || true; done < <(iptables-save -t nat | grep -E -- "^-A .*-j $chain( |\$)")
+      iptables -t nat -F "$chain" 2>/dev/null || true
+      iptables -t nat -X "$chain" 2>/dev/null || true
+    done
+  fi
   local r cid
   for r in "$CNI_STATE"/results/"$NETNAME"-*; do
     [ -e "$r" ] || continue

@@ -25,6 +25,12 @@ export interface Config {
   /** runc state folder and cgroup parent for containers undock runs (unset: runc's and containerd's defaults). */
   runcRoot?: string;
   cgroupParent?: string;
+  /** Where undock keeps the network namespaces and TTY FIFOs of containers it runs (UNDOCK_RUN_DIR). */
+  runDir: string;
+  /** The CNI network list `run` attaches containers to (UNDOCK_CNI_CONFLIST; unset: undock's default bridge). */
+  cniConflist?: string;
+  /** Folders with the CNI plugin binaries (UNDOCK_CNI_PATH). */
+  cniPath: string[];
 }
 
 export interface FlagValues {
@@ -117,6 +123,9 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     shell: (flags.shell ?? env.UNDOCK_SHELL ?? '').split(/\s+/).filter(Boolean),
     runcRoot: env.UNDOCK_RUNC_ROOT || undefined,
     cgroupParent: env.UNDOCK_CGROUP_PARENT || undefined,
+    runDir: env.UNDOCK_RUN_DIR || '/run/undock',
+    cniConflist: env.UNDOCK_CNI_CONFLIST || undefined,
+    cniPath: (env.UNDOCK_CNI_PATH || '/usr/lib/cni:/opt/cni/bin').split(':').filter(Boolean),
     logDir: env.UNDOCK_LOG_DIR || path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local/state'), 'undock/logs'),
   });
 }

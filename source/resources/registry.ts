@@ -7,10 +7,11 @@ import {namespaces} from './namespaces/index.js';
 import {podContainers} from './pod-containers/index.js';
 import {pods} from './pods/index.js';
 import {processes} from './processes/index.js';
+import {signals} from './processes/signals.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();

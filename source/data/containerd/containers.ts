@@ -2,12 +2,17 @@ import {UndockError} from '../errors.js';
 import {decodeAny, type PbAny} from '../grpc/any.js';
 import {toDate, type PbTimestamp} from '../grpc/types.js';
 import type {ContainerdClient} from './client.js';
+import {attachmentOf, detachNetwork} from '../cni/network.js';
+import {setRestartStatus} from './restart-policy.js';
 import {deleteTask, getTask, killTask, resumeTask, waitTask} from './tasks.js';
+import {removeTty, TTY_LABEL} from './tty.js';
 
 export const containersProto = 'containerd/services/containers/v1/containers.proto';
 export const containersService = 'containerd.services.containers.v1.Containers';
 export const snapshotsProto = 'containerd/services/snapshots/v1/snapshots.proto';
 export const snapshotsService = 'containerd.services.snapshots.v1.Snapshots';
+
+const DEFAULT_CNI_PATH = ['/usr/lib/cni', '/opt/cni/bin'];
 
 export interface ContainerRecord {
   id: string;
@@ -93,9 +98,12 @@ export async function deleteContainer(
   c: ContainerdClient,
   namespace: string,
   id: string,
-  opts: {removeSnapshot?: boolean} = {},
+  opts: {removeSnapshot?: boolean; cniPluginDirs?: string[]} = {},
 ): Promise<void> {
+  if (c.conn.readonly) throw new UndockError('readonly', `refused to delete ${id}: undock runs with --readonly`, 'restart without --readonly to change things');
   const container = await getContainer(c, namespace, id);
+  // The restart monitor would start a new task between the kill and the delete.
+  await setRestartStatus(c, namespace, id, container.labels, 'stopped');
   const task = await getTask(c, namespace, id);
   if (task) {
     if (task.status !== 'stopped') {
@@ -107,6 +115,15 @@ export async function deleteContainer(
     }
     await deleteTask(c, namespace, id).catch(ignoreNotFound);
   }
+  // The network goes before the record that says how to release it: if DEL fails, delete can be tried again.
+  const network = attachmentOf(container.labels);
+  if (network) {
+    await detachNetwork(network, opts.cniPluginDirs ?? DEFAULT_CNI_PATH).catch((e: unknown) => {
+      throw new UndockError('unknown', `container ${id}: its task is gone but its network was not released: ${(e as Error).message}`, 'fix the cause and delete it again');
+    });
+  }
+  const ttyDir = container.labels[TTY_LABEL];
+  if (ttyDir) removeTty(ttyDir);
   await c.conn.unary(containersProto, containersService, 'Delete', {id}, {namespace});
   if ((opts.removeSnapshot ?? true) && container.snapshotKey && container.snapshotter) {
     try {

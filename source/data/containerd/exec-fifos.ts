@@ -25,7 +25,7 @@ export function errorText(e: unknown): string {
 }
 
 /** Opens a FIFO without blocking; a pipe handle (not the thread pool) does the reading or writing. */
-function openFifo(file: string, mode: 'read' | 'write'): net.Socket {
+export function openFifo(file: string, mode: 'read' | 'write'): net.Socket {
   // O_RDONLY|O_NONBLOCK opens at once and epoll reports nothing until a writer has come and gone; O_RDWR
   // never waits for a reader (Linux). Neither ties up a libuv thread on a peer that may never come.
   const flags = mode === 'read' ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK : fs.constants.O_RDWR | fs.constants.O_NONBLOCK;

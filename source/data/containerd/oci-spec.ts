@@ -12,6 +12,8 @@ export interface SpecOptions {
   hostname?: string;
   /** Share the host's network namespace, and bind its /etc/resolv.conf and /etc/hosts. */
   hostNetwork: boolean;
+  /** A network namespace to join (a CNI-attached one), when not on the host's network. */
+  netnsPath?: string;
   terminal?: boolean;
   /** Defaults to /<namespace>/<id>, as containerd's default spec has it. */
   cgroupsPath?: string;
@@ -159,8 +161,8 @@ export function buildSpec(opts: SpecOptions): object {
       {destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro']},
     );
   }
-  const namespaces = [{type: 'pid'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}];
-  if (!opts.hostNetwork) namespaces.push({type: 'network'});
+  const namespaces: Array<{type: string; path?: string}> = [{type: 'pid'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}];
+  if (!opts.hostNetwork) namespaces.push(opts.netnsPath ? {type: 'network', path: opts.netnsPath} : {type: 'network'});
   return {
     ociVersion: '1.0.2',
     process: {

@@ -16,6 +16,29 @@ export interface RunProcess {
   hostNetwork: boolean;
 }
 
+/** Labels a user may not set: undock's own, containerd's and nerdctl's name. */
+const RESERVED_LABEL = /^(undock\/|containerd\.io\/|io\.cri-containerd|io\.kubernetes\.|nerdctl\/)/;
+
+/** Refuses a label undock or containerd own, or one containerd could not hold (key and value 4096 bytes at most). */
+export function checkLabels(name: string, labels: Record<string, string> = {}): void {
+  for (const [k, v] of Object.entries(labels)) {
+    if (!k) throw new UndockError('invalid', `run ${name}: a label has no key`);
+    if (RESERVED_LABEL.test(k)) throw new UndockError('invalid', `run ${name}: label ${k} is reserved (undock, containerd, CRI and nerdctl set those)`);
+    if (Buffer.byteLength(k) + Buffer.byteLength(v) > 4096) throw new UndockError('invalid', `run ${name}: label ${k} is longer than containerd's 4096 bytes`);
+  }
+}
+
+/** KEY=VALUE words as labels (a KEY alone gets an empty value, as nerdctl -l does). */
+export function parseLabels(words: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const w of words) {
+    const at = w.indexOf('=');
+    if (at < 0) out[w] = '';
+    else out[w.slice(0, at)] = w.slice(at + 1);
+  }
+  return out;
+}
+
 /** Refuses an environment entry that is not KEY=VALUE, before anything is read or made. */
 export function checkEnv(name: string, env: readonly string[] = []): void {
   for (const e of env) {
@@ -46,6 +69,8 @@ export interface RunSpecOptions {
   /** The prepared snapshot: a User given by name is looked up in its own /etc/passwd and /etc/group. */
   mounts: PbMount[];
   cgroupParent?: string;
+  netnsPath?: string;
+  terminal?: boolean;
 }
 
 export function runSpec(o: RunSpecOptions): object {
@@ -62,7 +87,8 @@ export function runSpec(o: RunSpecOptions): object {
     user,
     hostname: p.hostNetwork ? undefined : o.name,
     hostNetwork: p.hostNetwork,
-    terminal: false,
+    netnsPath: o.netnsPath,
+    terminal: o.terminal ?? false,
     cgroupsPath: o.cgroupParent ? path.posix.join('/', o.cgroupParent, o.namespace, o.id) : undefined,
   });
 }
@@ -75,13 +101,15 @@ export interface ContainerRecordOptions {
   snapshotter: string;
   spec: object;
   runcRoot?: string;
+  /** The user's labels and those of the network and TTY (what removal needs). */
+  labels?: Record<string, string>;
 }
 
 /** The Containers.Create record; the labels are how undock (and nerdctl, for the name) find it again. */
 export function containerRecord(o: ContainerRecordOptions): object {
   return {
     id: o.id,
-    labels: {[NAME_LABEL]: o.name, [LOG_URI_LABEL]: o.logUri, [CREATED_BY_LABEL]: 'undock'},
+    labels: {...o.labels, [NAME_LABEL]: o.name, ...(o.logUri ? {[LOG_URI_LABEL]: o.logUri} : {}), [CREATED_BY_LABEL]: 'undock'},
     image: o.image,
     runtime: {name: RUNTIME, options: o.runcRoot ? runcOptions(o.runcRoot) : null},
     spec: {type_url: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(o.spec))},

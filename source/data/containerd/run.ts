@@ -4,8 +4,10 @@ import {UndockError} from '../errors.js';
 import type {ContainerdClient} from './client.js';
 import {readImageConfig} from './image-config.js';
 import {pickSnapshotter, type PbMount} from './rootfs.js';
+import {updateLabels} from './restart-policy.js';
+import {checkExtras, restartLabels, setUpNetwork, setUpTty, type ExtrasOptions, type UndoStep} from './run-extras.js';
 import {refuseTakenName, validateContainerName} from './run-names.js';
-import {checkEnv, containerRecord, runProcess, runSpec} from './run-spec.js';
+import {checkEnv, checkLabels, containerRecord, runProcess, runSpec} from './run-spec.js';
 
 const P = {
   containers: 'containerd/services/containers/v1/containers.proto',
@@ -23,15 +25,15 @@ const GC_ROOT_LABEL = 'containerd.io/gc.root';
 const TASK_DEADLINE_MS = 30_000;
 const SIGKILL = 9;
 
-export interface RunOptions {
+export interface RunOptions extends ExtrasOptions {
   image: string;
   name: string;
   /** Replaces the image's Cmd (the Entrypoint stays, as with `nerdctl run IMAGE CMD`); empty keeps Entrypoint+Cmd. */
   command?: string[];
   /** KEY=VALUE entries, added to (or replacing) the image's Env. */
   env?: string[];
-  /** Share the host's network (the default: undock sets up no CNI network of its own). */
-  hostNetwork?: boolean;
+  /** Labels of the user's (`nerdctl run -l`). */
+  labels?: Record<string, string>;
   /** stdout and stderr go to <logDir>/<namespace>/<id>.log. */
   logDir: string;
   /** Snapshotter to use; else CONTAINERD_SNAPSHOTTER, else whichever of overlayfs, native has the image unpacked. */
@@ -45,7 +47,10 @@ export interface RunOptions {
 export interface RunResult {
   id: string;
   pid: number;
-  logPath: string;
+  /** Absent with a TTY: the output goes to the terminal (attach). */
+  logPath?: string;
+  /** The container's address on the CNI network. */
+  ip?: string;
 }
 
 function withContext(step: string, name: string, e: unknown): UndockError {
@@ -65,6 +70,8 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
   await refuseTakenName(c, ns, name);
   const id = name;
   checkEnv(name, opts.env);
+  checkLabels(name, opts.labels);
+  checkExtras(name, opts);
   const image = await readImageConfig(c, ns, opts.image).catch((e: unknown) => {
     throw withContext('reading the image', name, e);
   });
@@ -73,7 +80,9 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     throw withContext('choosing the snapshotter', name, e);
   });
 
-  const proc = runProcess(name, imageName, image.config, opts);
+  const proc = runProcess(name, imageName, image.config, {...opts, hostNetwork: !opts.cni});
+  // A shell without TERM draws poorly; nerdctl run -t sets it the same way.
+  if (opts.tty && !proc.env.some((e) => e.startsWith('TERM='))) proc.env.push('TERM=xterm');
 
   const logPath = path.join(path.resolve(opts.logDir), ns, `${id}.log`);
   const logUri = `file://${logPath}`;
@@ -83,7 +92,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     throw new UndockError('permission', `run ${name}: cannot create the log folder ${path.dirname(logPath)}: ${(e as Error).message}`);
   }
 
-  const undo: Array<{what: string; run: () => Promise<unknown>}> = [];
+  const undo: UndoStep[] = [];
   const rollback = async (): Promise<string[]> => {
     const failed: string[] = [];
     for (const step of undo.reverse()) {
@@ -115,6 +124,11 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
         }),
     });
 
+    step = 'setting up the network';
+    const network = await setUpNetwork(ns, id, opts, undo);
+    step = 'making the TTY';
+    const tty = setUpTty(ns, id, opts, undo);
+
     step = 'building the runtime spec';
     const spec = runSpec({
       id,
@@ -124,6 +138,8 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       config: image.config,
       mounts: prepared.mounts,
       cgroupParent: opts.cgroupParent,
+      netnsPath: network?.netnsPath,
+      terminal: Boolean(tty),
     });
 
     step = 'creating the container';
@@ -131,7 +147,18 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       P.containers,
       S.containers,
       'Create',
-      {container: containerRecord({id, name, logUri, image: imageName, snapshotter, spec, runcRoot: opts.runcRoot})},
+      {
+        container: containerRecord({
+          id,
+          name,
+          logUri: tty ? '' : logUri,
+          image: imageName,
+          snapshotter,
+          spec,
+          runcRoot: opts.runcRoot,
+          labels: {...opts.labels, ...network?.labels, ...tty?.labels},
+        }),
+      },
       {namespace: ns},
     );
     undo.push({
@@ -150,14 +177,17 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     );
 
     step = 'creating the task';
-    // A fresh log: a log left by an earlier container of the same name is not this one's output.
-    fs.writeFileSync(logPath, '');
-    undo.push({what: `remove ${logPath}`, run: async () => fs.rmSync(logPath, {force: true})});
+    if (!tty) {
+      // A fresh log: a log left by an earlier container of the same name is not this one's output.
+      fs.writeFileSync(logPath, '');
+      undo.push({what: `remove ${logPath}`, run: async () => fs.rmSync(logPath, {force: true})});
+    }
+    const io = tty ? {stdin: tty.paths.stdin, stdout: tty.paths.stdout, stderr: '', terminal: true} : {stdin: '', stdout: logUri, stderr: logUri, terminal: false};
     await c.conn.unary(
       P.tasks,
       S.tasks,
       'Create',
-      {container_id: id, rootfs: prepared.mounts, stdin: '', stdout: logUri, stderr: logUri, terminal: false},
+      {container_id: id, rootfs: prepared.mounts, ...io},
       {namespace: ns, deadlineMs: TASK_DEADLINE_MS},
     );
     undo.push({
@@ -187,7 +217,11 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
       {container_id: id, exec_id: ''},
       {namespace: ns, deadlineMs: TASK_DEADLINE_MS},
     );
-    return {id, pid: started.pid, logPath};
+    if (opts.restart) {
+      step = 'asking containerd to restart it on exit';
+      await updateLabels(c, ns, id, restartLabels(logUri));
+    }
+    return {id, pid: started.pid, ...(tty ? {} : {logPath}), ...(network?.ip ? {ip: network.ip} : {})};
   } catch (e) {
     const failed = await rollback();
     const err = withContext(step, name, e);

@@ -3,6 +3,8 @@ import {UndockError} from '../errors.js';
 import {decodeAny, type PbAny} from '../grpc/any.js';
 import {toDate, type PbTimestamp} from '../grpc/types.js';
 import type {ContainerdClient} from './client.js';
+import {setRestartStatus} from './restart-policy.js';
+import {prepareTty, TTY_LABEL} from './tty.js';
 
 const tasksProto = 'containerd/services/tasks/v1/tasks.proto';
 const tasksService = 'containerd.services.tasks.v1.Tasks';
@@ -139,13 +141,11 @@ export async function startTask(c: ContainerdClient, namespace: string, id: stri
     }
     // The runc shim writes both streams, interleaved, to a file:// URI; without one the output is discarded.
     const logUri = container.labels?.[logUriLabel] ?? '';
-    await c.conn.unary(
-      tasksProto,
-      tasksService,
-      'Create',
-      {container_id: id, rootfs, stdin: '', stdout: logUri, stderr: logUri, terminal: false},
-      {namespace},
-    );
+    // A container run with a TTY gets it again, on the same FIFOs (attach finds them by the label).
+    const ttyDir = container.labels?.[TTY_LABEL];
+    const tty = ttyDir ? prepareTty(ttyDir) : undefined;
+    const io = tty ? {stdin: tty.stdin, stdout: tty.stdout, stderr: '', terminal: true} : {stdin: '', stdout: logUri, stderr: logUri, terminal: false};
+    await c.conn.unary(tasksProto, tasksService, 'Create', {container_id: id, rootfs, ...io}, {namespace});
   }
   try {
     await c.conn.unary(tasksProto, tasksService, 'Start', {container_id: id, exec_id: ''}, {namespace});
@@ -154,6 +154,8 @@ export async function startTask(c: ContainerdClient, namespace: string, id: stri
     if (created) await deleteTask(c, namespace, id).catch(() => undefined);
     throw e;
   }
+  // Started by hand: the restart monitor keeps it running again (stop had told it stopped).
+  await setRestartStatus(c, namespace, id, container.labels ?? {}, 'running');
   const started = await getTask(c, namespace, id);
   if (!started) throw new UndockError('not-found', `the task of container ${id} went away right after it started`);
   return started;
@@ -189,6 +191,9 @@ export async function stopTask(
 ): Promise<TaskRecord> {
   const task = await getTask(c, namespace, id);
   if (!task) throw new UndockError('not-found', `container ${id} has no task to stop`);
+  // Told first, or containerd's restart monitor would start it again within its interval.
+  const {container} = await c.conn.unary<object, {container: {labels: Record<string, string>}}>(containersProto, containersService, 'Get', {id}, {namespace});
+  await setRestartStatus(c, namespace, id, container.labels ?? {}, 'stopped');
   if (task.status !== 'stopped') {
     // A frozen process acts on no signal until it is thawed.
     if (task.status === 'paused' || task.status === 'pausing') await resumeTask(c, namespace, id);

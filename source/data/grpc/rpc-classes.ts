@@ -23,7 +23,8 @@ export const rpcClasses: Readonly<Record<string, RpcClass>> = {
   },
   'containerd.services.containers.v1.Containers': {
     read: ['Get', 'List', 'ListStream'],
-    write: ['Create', 'Delete'],
+    // Update changes labels (the restart monitor's desired state among them).
+    write: ['Create', 'Update', 'Delete'],
   },
   'containerd.services.images.v1.Images': {
     read: ['Get', 'List'],

@@ -1,5 +1,7 @@
 import {deleteContainer, getContainer} from '../../data/containerd/containers.js';
+import {restartTask} from '../../data/containerd/signal.js';
 import {getTask, killTask, pauseTask, resumeTask, startTask, stopTask} from '../../data/containerd/tasks.js';
+import {attachAction} from './attach.js';
 import {confirm, describeAction} from '../confirm.js';
 import type {Action, ActionResult} from '../types.js';
 import type {ContainerRow} from './source.js';
@@ -53,6 +55,28 @@ export const containerActions: Action<ContainerRow>[] = [
   ),
   logsAction(target),
   shellAction(target),
+  attachAction(target, (r) => r.status),
+  {
+    id: 'restart',
+    keys: ['r'],
+    label: 'restart',
+    hint: true,
+    dangerous: true,
+    disabledReason: (r) => (r.status === 'paused' ? `${who(r)} is paused: resume it first` : undefined),
+    run: (r, {ctx, report}) =>
+      confirm(
+        `Restart ${who(r)}?`,
+        [where(r), taskLine(r), `stop (SIGTERM, SIGKILL after ${STOP_GRACE_MS / 1000} s), then a new task from the same spec, snapshot and IO`],
+        'Restart',
+        async () => {
+          const task = await restartTask(ctx.containerd, r.namespace, r.id, STOP_GRACE_MS, (phase) => {
+            if (phase === 'sigterm') report(`restarting ${r.name}: SIGTERM sent, waiting up to ${STOP_GRACE_MS / 1000} s`);
+            if (phase === 'sigkill') report(`restarting ${r.name}: still running, SIGKILL sent`);
+          });
+          return `restarted ${r.name} (pid ${task.pid})`;
+        },
+      ),
+  },
   {
     id: 'start',
     keys: ['t'],
@@ -129,9 +153,10 @@ export const containerActions: Action<ContainerRow>[] = [
       if (r.status === 'running' || r.status === 'paused') lines.push(`its task is ${r.status} (pid ${r.pid}): it is killed with SIGKILL`);
       else lines.push(taskLine(r));
       lines.push('the container record and its snapshot (its writable layer) are removed');
+      if (r.labels['undock/cni']) lines.push('its network is released (CNI DEL: its IP and published ports) and its network namespace removed');
       if (r.namespace === 'k8s.io') lines.push('namespace k8s.io: the kubelet/CRI may recreate or miss it');
       return confirm(`Delete ${who(r)}?`, lines, 'Delete', async () => {
-        await deleteContainer(ctx.containerd, r.namespace, r.id);
+        await deleteContainer(ctx.containerd, r.namespace, r.id, {cniPluginDirs: ctx.config.cniPath});
         return `deleted ${r.name}`;
       });
     },

@@ -1,13 +1,12 @@
 import {listContainers} from '../../data/containerd/containers.js';
-import {runContainer} from '../../data/containerd/run.js';
 import {readImageDocuments} from '../../data/containerd/image-config.js';
 import {pullImage, type PullProgress} from '../../data/cri/pull.js';
 import {UndockError} from '../../data/errors.js';
 import {containerName} from '../containers/source.js';
 import {confirm, describeAction} from '../confirm.js';
 import {formatBytes} from '../format.js';
-import {splitCommand} from '../words.js';
 import type {Action, ActionResult, DataContext} from '../types.js';
+import {runAction} from './run-form.js';
 import {CRI_NAMESPACE, type ImageRow} from './source.js';
 
 /** The image CRI runs every pod's sandbox from, as the CRI runtime's own status reports it. */
@@ -36,45 +35,7 @@ export const imageActions: Action<ImageRow>[] = [
       return {...names, image, size: r.size, index, manifest, config};
     },
   ),
-  {
-    id: 'run',
-    keys: ['r'],
-    label: 'run',
-    hint: true,
-    dangerous: true,
-    run: (r, {ctx, scope}): ActionResult => {
-      const lines = [`image ${r.ref}, namespace ${scope.namespace}, host network, stdout/stderr to ${ctx.config.logDir}/${scope.namespace}/<name>.log`];
-      if (scope.namespace === CRI_NAMESPACE) {
-        lines.unshift('Warning: namespace k8s.io belongs to the kubelet, which removes containers it did not create.');
-      }
-      const base = r.repository.split('/').pop()!.replace(/[^a-zA-Z0-9_.-]/g, '-');
-      return {
-        kind: 'form',
-        title: `Run a container from ${r.ref}`,
-        lines,
-        submitLabel: 'run',
-        fields: [
-          {id: 'name', label: 'name', value: `${base}-${Math.random().toString(36).slice(2, 7)}`},
-          {id: 'command', label: 'command', value: '', hint: "empty: the image's own; e.g. sh -c 'echo hi; sleep 3600'"},
-          {id: 'env', label: 'env', value: '', hint: 'KEY=VALUE KEY2=VALUE2'},
-        ],
-        submit: async (v) => {
-          const name = v.name!.trim();
-          const result = await runContainer(ctx.containerd, scope.namespace, {
-            image: r.ref,
-            name,
-            command: splitCommand(v.command ?? ''),
-            env: splitCommand(v.env ?? ''),
-            hostNetwork: true,
-            logDir: ctx.config.logDir,
-            runcRoot: ctx.config.runcRoot,
-            cgroupParent: ctx.config.cgroupParent,
-          });
-          return {kind: 'status', text: `started ${name} (pid ${result.pid}); logs in ${result.logPath}; :co shows it`};
-        },
-      };
-    },
-  },
+  runAction,
   {
     id: 'remove',
     keys: ['ctrl+d'],

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import {listPids} from '../../data/containerd/tasks.js';
 import {formatBytes} from '../format.js';
-import type {ResourceDef} from '../types.js';
+import type {ActionResult, ResourceDef} from '../types.js';
+import {signalConfirm} from './signals.js';
 
 export interface ProcessRow {
   pid: number;
@@ -43,5 +44,26 @@ export const processes: ResourceDef<ProcessRow> = {
     const pids = await listPids(ctx.containerd, scope.params.namespace!, scope.params.id!);
     return Promise.all(pids.map(async (p) => ({pid: p.pid, ...(await procInfo(p.pid))})));
   },
-  actions: [],
+  actions: [
+    {
+      id: 'signal',
+      keys: ['x'],
+      label: 'signal',
+      hint: true,
+      dangerous: true,
+      run: (r, {scope}): ActionResult => ({
+        kind: 'push',
+        resource: 'signals',
+        params: {...scope.params, pid: String(r.pid), command: r.command},
+        crumb: `signal ${r.pid}`,
+      }),
+    },
+    {
+      id: 'kill',
+      keys: ['ctrl+k'],
+      label: 'kill',
+      dangerous: true,
+      run: (r, {ctx, scope}) => signalConfirm(ctx, scope.params, r.pid, r.command, 'SIGKILL'),
+    },
+  ],
 };
