@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import {test} from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -55,6 +57,11 @@ function daemonState(): string {
   const parts = namespaces.map((ns) => [ns, ...[ctr(ns, 'containers', 'ls'), ctr(ns, 'tasks', 'ls'), ctr(ns, 'images', 'ls', '-q'), ctr(ns, 'snapshots', 'ls')].map(sorted)].join('\n'));
   const etcd = etcdctl('get', '', '--from-key', '-w', 'json', '--limit', '100000');
   const {header, kvs} = JSON.parse(etcd) as {header: {revision: number}; kvs?: unknown[]};
+  // What `run` makes outside containerd: network namespaces, TTY folders, portmap's rules.
+  const runDir = process.env.UNDOCK_RUN_DIR ?? '/run/undock';
+  const listed = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d, {recursive: true}).map(String).sort().join(' ') : '-');
+  const dnat = execFileSync('iptables-save', ['-t', 'nat'], {encoding: 'utf8'}).split('\n').filter((l) => l.includes('CNI-DN-')).length;
+  parts.push(`netns: ${listed(`${runDir}/netns`)}; tty: ${listed(`${runDir}/tty`)}; portmap rules: ${dnat}`);
   // Task PIDs and CPU move by themselves; the rows that exist and their status must not.
   return [...parts, `etcd revision ${header.revision}, ${kvs?.length ?? 0} keys`].join('\n').replace(/\s+\d+\s+(RUNNING|STOPPED|CREATED|PAUSED)/g, ' $1');
 }
@@ -73,6 +80,25 @@ async function answerEverything(app: AppController): Promise<void> {
     else if (ui.form) dispatchKey(app, {name: 'enter', text: ''});
     else return;
   }
+}
+
+/** Presses every key of the frame a key opened (and of the frames those open, `depth` levels down). */
+async function walkDrillDowns(app: AppController, from: string, depth: number): Promise<number> {
+  const inner = app.currentFrame();
+  if (depth === 0 || inner.view === from) return 0;
+  let pressed = 0;
+  for (const b of registry.find(inner.view)?.bindings(app, inner) ?? []) {
+    if (app.currentFrame().id !== inner.id) break;
+    for (let i = 0; i < 16 && app.model().count === 0; i++) await sleep(25);
+    dispatchKey(app, {name: b.keys[0]!, text: b.keys[0]!.length === 1 ? b.keys[0]! : ''});
+    pressed++;
+    await answerEverything(app);
+    if (app.currentFrame().id !== inner.id) {
+      pressed += await walkDrillDowns(app, inner.view, depth - 1);
+      if (app.currentFrame().id !== inner.id) break;
+    }
+  }
+  return pressed;
 }
 
 test('under --readonly, every key of every view and every : command sends no write and changes nothing', {timeout: 240_000}, async () => {
@@ -97,16 +123,8 @@ test('under --readonly, every key of every view and every : command sends no wri
           dispatchKey(app, {name: key, text: key.length === 1 ? key : ''});
           pressed++;
           await answerEverything(app);
-          // A drill-down (processes, a pod's containers, a log, describe): its keys too.
-          const inner = app.currentFrame();
-          if (inner.view !== v.id) {
-            for (const b of registry.find(inner.view)?.bindings(app, inner) ?? []) {
-              if (app.currentFrame().id !== inner.id) break;
-              dispatchKey(app, {name: b.keys[0]!, text: b.keys[0]!.length === 1 ? b.keys[0]! : ''});
-              pressed++;
-              await answerEverything(app);
-            }
-          }
+          // A drill-down (processes, a pod's containers, a log, describe) and one below it (a process's signal picker): their keys too.
+          pressed += await walkDrillDowns(app, v.id, 2);
           const status = app.ui.getState().status?.text ?? '';
           if (/refused/.test(status)) refusals.add(status);
         }

@@ -122,7 +122,7 @@ test('runs busybox with a command and env: RUNNING with its pid, labelled, loggi
   assert.equal(snap.Kind, 'Active');
   assert.equal(snap.Labels?.['containerd.io/gc.root'], undefined);
 
-  const log = await waitForLog(res.logPath, 'hello-42');
+  const log = await waitForLog(res.logPath!, 'hello-42');
   assert.ok(!log.includes('$((6*7))'));
 });
 
@@ -135,7 +135,7 @@ test("the image's own Entrypoint and Cmd, Env and WorkingDir are used when no co
   assert.equal(c.Spec.process.cwd, '/root');
   // The override replaced the image's HELLO_INTERVAL=5 rather than adding a second one.
   assert.deepEqual(c.Spec.process.env.filter((e) => e.startsWith('HELLO_INTERVAL=')), ['HELLO_INTERVAL=1']);
-  const log = await waitForLog(res.logPath, 'toolbox heartbeat 2');
+  const log = await waitForLog(res.logPath!, 'toolbox heartbeat 2');
   assert.match(log, /Welcome to the undock toolbox image\./);
 });
 
@@ -143,7 +143,7 @@ test('a container without host networking gets its own network namespace and hos
   const name = `${prefix}-isolated`;
   const res = await run({image: 'busybox', name, hostNetwork: false, command: ['sh', '-c', 'echo "host=$(hostname) ifs=$(ls /sys/class/net | tr "\\n" " ")"; sleep 300']});
   assert.ok(info(name).Spec.linux.namespaces.some((n) => n.type === 'network'));
-  const log = await waitForLog(res.logPath, 'host=');
+  const log = await waitForLog(res.logPath!, 'host=');
   assert.match(log, new RegExp(`host=${name} ifs=lo $`, 'm'));
 });
 

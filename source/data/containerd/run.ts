@@ -32,6 +32,8 @@ export interface RunOptions extends ExtrasOptions {
   command?: string[];
   /** KEY=VALUE entries, added to (or replacing) the image's Env. */
   env?: string[];
+  /** Share the host's network (the default without `cni`); false: a network namespace of its own with only lo. */
+  hostNetwork?: boolean;
   /** Labels of the user's (`nerdctl run -l`). */
   labels?: Record<string, string>;
   /** stdout and stderr go to <logDir>/<namespace>/<id>.log. */
@@ -80,7 +82,7 @@ export async function runContainer(c: ContainerdClient, ns: string, opts: RunOpt
     throw withContext('choosing the snapshotter', name, e);
   });
 
-  const proc = runProcess(name, imageName, image.config, {...opts, hostNetwork: !opts.cni});
+  const proc = runProcess(name, imageName, image.config, {...opts, hostNetwork: opts.cni ? false : (opts.hostNetwork ?? true)});
   // A shell without TERM draws poorly; nerdctl run -t sets it the same way.
   if (opts.tty && !proc.env.some((e) => e.startsWith('TERM='))) proc.env.push('TERM=xterm');
 

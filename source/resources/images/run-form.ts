@@ -22,7 +22,7 @@ async function submitRun(r: ImageRow, ns: string, ctx: DataContext, v: Record<st
   const ports = parsePorts(v.ports ?? '');
   const mode = choice('mode', v.mode ?? '', MODES, 'detached');
   const restart = choice('restart', v.restart ?? '', ['no', 'always'] as const, 'no') === 'always';
-  const network = choice('network', v.network ?? '', ['host', 'cni'] as const, ports.length ? 'cni' : 'host');
+  const network = choice('network', v.network ?? '', ['host', 'cni', 'none'] as const, ports.length ? 'cni' : 'host');
   const c = ctx.config;
   const result = await runContainer(ctx.containerd, ns, {
     image: r.ref,
@@ -31,6 +31,7 @@ async function submitRun(r: ImageRow, ns: string, ctx: DataContext, v: Record<st
     env: splitCommand(v.env ?? ''),
     labels: parseLabels(splitCommand(v.labels ?? '')),
     ports,
+    hostNetwork: network === 'host',
     cni: network === 'cni' ? {network: loadNetworkList(c.cniConflist), pluginDirs: c.cniPath} : undefined,
     runDir: c.runDir,
     tty: mode !== 'detached',
@@ -57,7 +58,8 @@ export const runAction: Action<ImageRow> = {
   dangerous: true,
   run: (r, {ctx, scope}): ActionResult => {
     const lines = [
-      `image ${r.ref}, namespace ${scope.namespace}; detached output goes to ${ctx.config.logDir}/${scope.namespace}/<name>.log`,
+      `image ${r.ref}, namespace ${scope.namespace}, host network unless ports or a network are given`,
+      `detached output goes to ${ctx.config.logDir}/${scope.namespace}/<name>.log`,
       `ports use CNI network ${ctx.config.cniConflist ?? "undock's default (bridge undock0, 10.77.0.0/24)"} in the container's own network namespace`,
     ];
     if (scope.namespace === CRI_NAMESPACE) {
@@ -74,7 +76,7 @@ export const runAction: Action<ImageRow> = {
         {id: 'command', label: 'command', value: '', hint: "empty: the image's own; e.g. sh -c 'echo hi; sleep 3600'"},
         {id: 'env', label: 'env', value: '', hint: 'KEY=VALUE KEY2=VALUE2'},
         {id: 'ports', label: 'ports', value: '', hint: '-p HOST:CONTAINER[/tcp|udp], e.g. 8080:80 5353:53/udp'},
-        {id: 'network', label: 'network', value: '', hint: 'host or cni (empty: cni when ports are given, else host)'},
+        {id: 'network', label: 'network', value: '', hint: "host, cni (its own netns on the CNI bridge) or none (only lo); empty: cni with ports, else host"},
         {id: 'labels', label: 'labels', value: '', hint: 'KEY=VALUE KEY2=VALUE2'},
         {id: 'mode', label: 'mode', value: 'detached', hint: 'detached (-d), attached (-it: the terminal goes to its TTY), tty (-dit: attach later with a)'},
         {id: 'restart', label: 'restart', value: 'no', hint: "no or always (containerd's restart monitor, about every 10 s, also while undock is not running)"},

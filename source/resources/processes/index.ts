@@ -50,7 +50,7 @@ export const processes: ResourceDef<ProcessRow> = {
       keys: ['x'],
       label: 'signal',
       hint: true,
-      dangerous: true,
+      // Only opens the picker; sending (enter there) is what changes something.
       run: (r, {scope}): ActionResult => ({
         kind: 'push',
         resource: 'signals',
