@@ -758,7 +758,7 @@ cmd_down() {
   if [ -n "${RUN_SUBNET:-}" ]; then
     rm -rf "${CNI_STATE:?}/networks/$RUN_NETNAME"
     local chain rule
-    for chain in $(iptables-save -t nat 2>/dev/null | grep -F "\"$RUN_NETNAME\"" | grep -o -- '-j CNI-DN-[0-9a-f]*' | cut -c4- | sort -u); do
+    for chain in $(iptables-save -t nat 2>/dev/null | grep -F "name: \\\"$RUN_NETNAME\\\"" | grep -o -- '-j CNI-DN-[0-9a-f]*' | cut -c4- | sort -u); do
       while read -r rule; do eval "iptables -t nat ${rule/#-A/-D}" 2>/dev/null || true; done < <(iptables-save -t nat | grep -E -- "^-A .*-j $chain( |\$)")
       iptables -t nat -F "$chain" 2>/dev/null || true
       iptables -t nat -X "$chain" 2>/dev/null || true
