@@ -69,7 +69,7 @@ test('-p HOST:80 in the run form: curl on 127.0.0.1 gets the file httpd serves i
   names.push(name);
   const port = await freePort();
   const s = startUndock();
-  await s.waitFor(/docker\.io\/library\/busybox\s+latest/);
+  await s.waitFor(/docker\.io\/library\/busybox\s+latest/, 30_000);
   await fillRunForm(s, [name, "sh -c 'mkdir -p /www && echo hello-from-httpd > /www/index.html && exec httpd -f -p 80 -h /www'", '', `${port}:80`, '', 'app=web']);
   await s.waitFor(new RegExp(`started ${name} \\(pid \\d+\\); ip \\d+\\.\\d+\\.\\d+\\.\\d+; ports ${port}:80/tcp`), 20_000);
   let body: string | undefined;
@@ -101,7 +101,7 @@ test('mode attached: the terminal goes to the TTY; ctrl-p ctrl-q detaches; a att
   const name = `e2e-tty-${run}`;
   names.push(name);
   const s = startUndock();
-  await s.waitFor(/docker\.io\/library\/busybox\s+latest/);
+  await s.waitFor(/docker\.io\/library\/busybox\s+latest/, 30_000);
   await fillRunForm(s, [name, 'sh', '', '', '', '', 'attached']);
   await s.waitFor(`attached to default/${name}`, 20_000);
   await s.type('echo tty-$((6*7))\r');
