@@ -11,5 +11,12 @@ declare module 'ws' {
     pause(): void;
     resume(): void;
     readonly bufferedAmount: number;
+    readonly protocol: string;
+  }
+  /** Used by the tests, as a stand-in for CRI's streaming server. */
+  export class WebSocketServer extends EventEmitter {
+    constructor(options: {port?: number; host?: string; handleProtocols?: (protocols: Set<string>) => string | false});
+    address(): {port: number};
+    close(cb?: () => void): void;
   }
 }
