@@ -72,7 +72,7 @@ test(':import a docker save archive, r runs it, t tags it, x exports it (ctr imp
   writeDockerArchive(archive, `undock/e2e:${run}`, ['sh', '-c', 'echo from-the-import; sleep 300']);
   ctr('default', 'namespaces', 'create', NS);
   const s = startUndock(['-n', NS]);
-  await s.waitFor(`Images(${NS})`);
+  await s.waitFor(`Images(${NS})`, 30_000);
   await s.press(':');
   await s.type(`import ${archive}`);
   await s.press('enter');
@@ -87,7 +87,8 @@ test(':import a docker save archive, r runs it, t tags it, x exports it (ctr imp
   const name = `from-import-${run}`;
   await s.press(CTRL_U);
   await s.type(name);
-  await s.press('enter');
+  // enter moves to the next field; on the last (env) it runs.
+  await s.press('enter', 'enter', 'enter');
   await s.waitFor(new RegExp(`started ${name} \\(pid \\d+\\)`), 15_000);
   assert.match(ctr(NS, 'tasks', 'ls'), new RegExp(`${name}\\s+\\d+\\s+RUNNING`), 'ctr: the container from the imported image runs');
 
@@ -128,7 +129,7 @@ test('u in k8s.io marks the CRI sandbox image protected; n keeps everything', {t
   ctr('k8s.io', 'images', 'import', path.join(tmp, 'built.tar'));
   const before = ctrImages('k8s.io').map((r) => r.REF).sort();
   const s = startUndock(['-n', 'k8s.io']);
-  await s.waitFor(/Images\(k8s\.io\)\[\d+\]/);
+  await s.waitFor(/Images\(k8s\.io\)\[\d+\]/, 30_000);
   await s.waitFor(new RegExp(`undock/e2e\\s+${run}`));
   await s.press('u');
   const screen = await s.waitFor(/Prune \d+ unused image\(s\) in k8s\.io\?/);
