@@ -47,7 +47,8 @@ after(async () => {
   stopAll();
   dropNamespace(NS);
   dropNamespace(NS2);
-  quiet('k8s.io', 'images', 'rm', IMPORTED);
+  // Through CRI: it removes the image with the ID record it added (sha256:<config>), as crictl rmi.
+  await cri.removeImage(IMPORTED).catch(() => undefined);
   for (const p of pods) await removeTestPod(cri, p);
   cri.conn.close();
   fs.rmSync(tmp, {recursive: true, force: true});
@@ -126,7 +127,9 @@ test(':import a docker save archive, r runs it, t tags it, x exports it (ctr imp
 });
 
 test('u in k8s.io marks the CRI sandbox image protected; n keeps everything', {timeout: 60_000}, async () => {
-  ctr('k8s.io', 'images', 'import', path.join(tmp, 'built.tar'));
+  const archive = path.join(tmp, 'for-k8s.tar');
+  writeDockerArchive(archive, `undock/e2e:${run}`, ['true']);
+  ctr('k8s.io', 'images', 'import', archive);
   const before = ctrImages('k8s.io').map((r) => r.REF).sort();
   const s = startUndock(['-n', 'k8s.io']);
   await s.waitFor(/Images\(k8s\.io\)\[\d+\]/, 30_000);
