@@ -1,7 +1,7 @@
 // CRI port-forward: a local TCP listener on 127.0.0.1 whose every connection is one CRI PortForward
 // stream (portforward.k8s.io framing over a v4.channel.k8s.io WebSocket) to a port in the pod's network.
 import net from 'node:net';
-import WebSocket from 'ws';
+import type WebSocketClass from 'ws';
 import {UndockError} from '../errors.js';
 import type {GrpcConnection} from '../grpc/connection.js';
 import {PROTO, RUNTIME} from './wire.js';
@@ -20,7 +20,7 @@ const ERROR = 1;
  * Pipes one accepted connection through one WebSocket. The server opens each channel with the
  * port as 2 little-endian bytes, skipped here; what the client sends needs no prefix but the channel.
  */
-export function pipeThroughStream(socket: net.Socket, url: string, onError: (text: string) => void): void {
+export function pipeThroughStream(socket: net.Socket, url: string, onError: (text: string) => void, WebSocket: typeof WebSocketClass): void {
   const ws = new WebSocket(url, ['v4.channel.k8s.io'], {handshakeTimeout: 10_000, perMessageDeflate: false});
   const portSeen = [false, false];
   let errorText = '';
@@ -82,6 +82,8 @@ export class PortForwards {
     if (!(containerPort > 0 && containerPort < 65536)) throw new UndockError('invalid', `port-forward: ${containerPort} is not a port`);
     // Asked once up front: a stopped pod, an unknown ID or --readonly is said now, not on first use.
     await portForwardUrl(conn, podId, [containerPort]);
+    // ws is loaded with the first forward, not with undock (start-up time).
+    const WebSocket = (await import('ws')).default;
     const forward: Forward = {id: String(this.next++), podId, pod, containerPort, localPort, startedAt: new Date(), connections: 0, active: 0};
     const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
@@ -93,7 +95,7 @@ export class PortForwards {
         sockets.delete(socket);
       });
       portForwardUrl(conn, podId, [containerPort]).then(
-        (url) => pipeThroughStream(socket, url, (text) => (forward.lastError = text)),
+        (url) => pipeThroughStream(socket, url, (text) => (forward.lastError = text), WebSocket),
         (e: unknown) => {
           forward.lastError = e instanceof Error ? e.message : String(e);
           socket.destroy();

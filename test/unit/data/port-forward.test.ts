@@ -30,7 +30,7 @@ function fakeStreamingServer(reply: (data: Buffer) => {data?: string; error?: st
 }
 
 async function through(url: string, send: string, onError: (t: string) => void): Promise<string> {
-  const server = net.createServer((socket) => pipeThroughStream(socket, url, onError));
+  const server = net.createServer((socket) => pipeThroughStream(socket, url, onError, WebSocket));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
   const got = await new Promise<string>((resolve) => {
