@@ -2,6 +2,7 @@ import type {Config} from './config.js';
 import {ContainerdClient} from './data/containerd/client.js';
 import {ImageContentResolver} from './data/containerd/image-content.js';
 import {CriClient} from './data/cri/client.js';
+import {PortForwards} from './data/cri/port-forward.js';
 import {EtcdClient} from './data/etcd/client.js';
 import {errorLine} from './data/errors.js';
 import {GrpcConnection, sameSocket} from './data/grpc/connection.js';
@@ -34,6 +35,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
     readonly: config.readonly,
     security: {cacert: config.etcdCacert, cert: config.etcdCert, key: config.etcdKey, user: splitUser(config.etcdUser, opts.etcdPassword)},
   });
+  const forwards = new PortForwards();
   return {
     config,
     containerd,
@@ -41,6 +43,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
     etcd,
     imageContent: new ImageContentResolver(containerd),
     memo: new Map(),
+    forwards,
     onFailure(listener) {
       const offs = [
         containerdConn.onFailure((e) => listener('containerd', errorLine(e))),
@@ -50,6 +53,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
       return () => offs.forEach((off) => off());
     },
     close() {
+      forwards.stopAll();
       containerdConn.close();
       criConn.close();
       etcd.close();

@@ -4,7 +4,7 @@ import type {ViewBinding} from '../views/types.js';
 import {runViewBinding} from './run-binding.js';
 
 /** Commands that are not views. */
-const OWN_COMMANDS = ['exec', 'quit', 'q'];
+const OWN_COMMANDS = ['exec', 'import', 'quit', 'q'];
 
 /** Every word `:` accepts, in the registry's order: completion and help use it. */
 export function commandNames(app: AppController): string[] {
@@ -29,6 +29,13 @@ export function runCommand(app: AppController, line: string): void {
   }
   if (cmd === 'exec') {
     runOnSelection(app, 'shell', args);
+    return;
+  }
+  if (cmd === 'import') {
+    // `:import FILE` imports into the current namespace from any view, as the images view's `i`.
+    if (app.currentFrame().view !== 'images') app.openNamed('images');
+    if (args.length === 0) app.setStatus(':import FILE: give the path of a `docker save` archive or an OCI tarball', 'error');
+    else runOnSelection(app, 'import', args);
     return;
   }
   if (!app.openNamed(cmd.toLowerCase(), args)) {

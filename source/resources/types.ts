@@ -1,6 +1,7 @@
 import type {ContainerdClient} from '../data/containerd/client.js';
 import type {ImageContentResolver} from '../data/containerd/image-content.js';
 import type {CriClient} from '../data/cri/client.js';
+import type {PortForwards} from '../data/cri/port-forward.js';
 import type {EtcdClient} from '../data/etcd/client.js';
 import type {Binding} from '../keys/bindings.js';
 import type {Config} from '../config.js';
@@ -15,6 +16,8 @@ export interface DataContext {
   imageContent: ImageContentResolver;
   /** Per-resource memory between loads (e.g. the last CPU sample, pod IPs already looked up). */
   memo: Map<string, unknown>;
+  /** The CRI port-forwards this undock runs (`:pf` lists them). */
+  forwards: PortForwards;
   /** Tells `listener` of every call or stream that showed a daemon not serving, with the line to show. */
   onFailure?: (listener: (daemon: Daemon, error: string) => void) => () => void;
 }

@@ -102,7 +102,7 @@ test('a bad --view prints one line naming the choices and exits non-zero', () =>
   const r = spawnSync(process.execPath, [cliPath, '--view', 'nosuch'], {encoding: 'utf8'});
   assert.notEqual(r.status, 0);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, 'undock: --view must be one of: images, containers, pods, namespaces, events, leases, members, keys, keys2, messages, or an alias of one (got "nosuch")\n');
+  assert.equal(r.stderr, 'undock: --view must be one of: images, containers, pods, namespaces, events, leases, members, stats, podstats, forwards, runtime, keys, keys2, messages, or an alias of one (got "nosuch")\n');
 });
 
 test('undock version prints the daemons versions as ctr and etcdctl would', () => {

@@ -1,3 +1,4 @@
+import {PortForwards} from '../../source/data/cri/port-forward.js';
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {App} from '../../source/app/app.js';
@@ -45,6 +46,7 @@ export function fakeContext(flags: FlagValues = {}, clients: FakeClients = {}): 
     etcd: fakeClient('etcd', clients.etcd ?? {}, {endpoints: ['http://fake:2379'], readonly: config.readonly}),
     imageContent: fakeClient('image content', {}),
     memo: new Map(),
+    forwards: new PortForwards(),
     close() {},
   };
 }

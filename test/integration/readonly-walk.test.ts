@@ -2,16 +2,21 @@ import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import {test} from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import {buildConfig} from '../../source/config.js';
 import {createDataContext} from '../../source/context.js';
+import {tagImage} from '../../source/data/containerd/content-write.js';
+import {importArchive} from '../../source/data/containerd/image-import.js';
 import {isReadRpc} from '../../source/data/grpc/rpc-classes.js';
 import {commandNames, runCommand} from '../../source/keys/commands.js';
 import {dispatchKey} from '../../source/keys/router.js';
 import {AppController} from '../../source/store/app-store.js';
 import {registry, views} from '../../source/views/registry.js';
 import {ctr} from '../helpers/ctr.js';
+import {writeDockerArchive} from '../helpers/docker-archive.js';
 import {etcdctl} from '../helpers/etcd.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
@@ -109,6 +114,10 @@ test('under --readonly, every key of every view and every : command sends no wri
   const app = new AppController(ctx, registry);
   app.onQuit = () => {};
   app.start();
+  // Export writes only a local file (it reads from containerd): the walk's land in a folder of its own.
+  const cwd = process.cwd();
+  const exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-walk-'));
+  process.chdir(exportDir);
   let pressed = 0;
   const refusals = new Set<string>();
   try {
@@ -136,11 +145,30 @@ test('under --readonly, every key of every view and every : command sends no wri
         runCommand(app, line === 'exec' ? 'exec ls /' : line);
         pressed++;
         await answerEverything(app);
+        const status = app.ui.getState().status?.text ?? '';
+        if (/refused/.test(status)) refusals.add(status);
       }
     }
+    // The new mutating verbs, below the UI too: each is refused before a lease, a record or a listener exists.
+    const archive = path.join(exportDir, 'walk.tar');
+    writeDockerArchive(archive, 'undock/walk:1', ['true']);
+    runCommand(app, `import ${archive}`);
+    await answerEverything(app);
+    refusals.add(app.ui.getState().status?.text ?? '');
+    await assert.rejects(importArchive(ctx.containerd, 'default', archive, {snapshotter: 'overlayfs'}), /refused Leases\.Create/);
+    const image = (await ctx.containerd.listImages('default'))[0]!;
+    await assert.rejects(tagImage(ctx.containerd, 'default', image, 'localhost/walk/tag:1'), /refused Images\.Create/);
+    const pod = (await ctx.cri.listPodSandboxes({state: 'ready'}))[0]!;
+    await assert.rejects(ctx.forwards.start(ctx.cri.conn, pod.id, 'walk', 80, 0), /refused RuntimeService\.PortForward/);
+    assert.equal(ctx.forwards.list().length, 0);
   } finally {
     app.close();
     ctx.close();
+    process.chdir(cwd);
+    fs.rmSync(exportDir, {recursive: true, force: true});
+  }
+  for (const verb of ['import', 'tag', 'prune unused', 'port-forward']) {
+    assert.ok([...refusals].some((r) => r.startsWith(`${verb} refused`)), `${verb} was refused: ${[...refusals].join(' | ')}`);
   }
   const writes = sent.filter(isWrite);
   assert.deepEqual(writes, [], `no write left undock (of ${sent.length} calls sent)`);

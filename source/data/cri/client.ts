@@ -2,13 +2,14 @@ import {GrpcConnection, type CallOptions} from '../grpc/connection.js';
 import * as containers from './containers.js';
 import type {ContainerStatusResult, CriContainerFilter, CriContainerRecord} from './containers.js';
 import * as images from './images.js';
-import type {CriImage, ImageStatusResult} from './images.js';
+import type {CriImage, FilesystemUsage, ImageStatusResult} from './images.js';
 import * as pods from './pods.js';
 import type {PodFilter, PodRecord, PodStatusResult} from './pods.js';
 import * as runtime from './runtime.js';
 import type {CriVersion, RuntimeStatusResult} from './runtime.js';
 import * as stats from './stats.js';
-import type {ContainerStatsFilter, ContainerStatsRecord} from './stats.js';
+import type {ContainerStatsFilter, ContainerStatsRecord, PodStatsRecord} from './stats.js';
+import * as portForward from './port-forward.js';
 
 /**
  * Typed calls to the CRI runtime.v1 API (containerd's CRI plugin on the same socket by default).
@@ -75,6 +76,19 @@ export class CriClient {
     return stats.listContainerStats(this.conn, filter);
   }
 
+  listPodSandboxStats(): Promise<PodStatsRecord[]> {
+    return stats.listPodSandboxStats(this.conn);
+  }
+
+  podSandboxStats(id: string): Promise<PodStatsRecord | undefined> {
+    return stats.podSandboxStats(this.conn, id);
+  }
+
+  /** CRI PortForward: a one-time streaming URL for the pod's ports (portforward.k8s.io over WebSocket). */
+  portForwardUrl(podSandboxId: string, ports: number[]): Promise<string> {
+    return portForward.portForwardUrl(this.conn, podSandboxId, ports);
+  }
+
   // ---- images
 
   listImages(): Promise<CriImage[]> {
@@ -93,5 +107,10 @@ export class CriClient {
   /** Removes the image the reference names, with all its tags and digests. Succeeds when it is already gone. */
   removeImage(ref: string): Promise<void> {
     return images.removeImage(this.conn, ref);
+  }
+
+  /** CRI ImageFsInfo (crictl imagefsinfo). */
+  imageFsInfo(): Promise<FilesystemUsage[]> {
+    return images.imageFsInfo(this.conn);
   }
 }

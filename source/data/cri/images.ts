@@ -84,3 +84,28 @@ export async function pullImage(conn: GrpcConnection, ref: string, opts: {deadli
 export async function removeImage(conn: GrpcConnection, ref: string): Promise<void> {
   await conn.unary(PROTO, IMAGES, 'RemoveImage', {image: {image: ref}}, {deadlineMs: LIFECYCLE_DEADLINE_MS});
 }
+
+export interface FilesystemUsage {
+  mountpoint: string;
+  usedBytes?: number;
+  inodesUsed?: number;
+  timestamp?: Date;
+}
+
+interface PbFsUsage {
+  timestamp: Int64;
+  fs_id: {mountpoint: string} | null;
+  used_bytes: PbValue | null;
+  inodes_used: PbValue | null;
+}
+
+/** CRI ImageFsInfo (crictl imagefsinfo): the snapshotter's used bytes and inodes. */
+export async function imageFsInfo(conn: GrpcConnection): Promise<FilesystemUsage[]> {
+  const res = await conn.unary<object, {image_filesystems: PbFsUsage[]}>(PROTO, IMAGES, 'ImageFsInfo', {});
+  return res.image_filesystems.map((f) => ({
+    mountpoint: f.fs_id?.mountpoint ?? '',
+    usedBytes: num(f.used_bytes),
+    inodesUsed: num(f.inodes_used),
+    timestamp: f.timestamp && f.timestamp !== '0' ? new Date(Number(BigInt(f.timestamp) / 1_000_000n)) : undefined,
+  }));
+}

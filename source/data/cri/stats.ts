@@ -88,3 +88,45 @@ export async function listContainerStats(conn: GrpcConnection, filter: Container
     };
   });
 }
+
+export interface PodStatsRecord {
+  id: string;
+  name: string;
+  namespace: string;
+  cpu?: {usageCoreNanoSeconds?: number; usageNanoCores?: number};
+  memory?: {workingSetBytes?: number; usageBytes?: number};
+  processes?: number;
+}
+
+interface PbPodStats {
+  attributes: {id: string; metadata: {name: string; namespace: string} | null} | null;
+  linux: {
+    cpu: {usage_core_nano_seconds: PbValue | null; usage_nano_cores: PbValue | null} | null;
+    memory: {working_set_bytes: PbValue | null; usage_bytes: PbValue | null} | null;
+    process: {process_count: PbValue | null} | null;
+  } | null;
+}
+
+/** CRI ListPodSandboxStats (crictl statsp). containerd 1.6 fails it for a pod without a cgroup parent. */
+export async function listPodSandboxStats(conn: GrpcConnection): Promise<PodStatsRecord[]> {
+  const res = await conn.unary<object, {stats: PbPodStats[]}>(PROTO, RUNTIME, 'ListPodSandboxStats', {filter: {id: '', label_selector: {}}});
+  return res.stats.map((s) => toPodStats(s, ''));
+}
+
+/** CRI PodSandboxStats for one pod. */
+export async function podSandboxStats(conn: GrpcConnection, id: string): Promise<PodStatsRecord | undefined> {
+  const res = await conn.unary<object, {stats: PbPodStats | null}>(PROTO, RUNTIME, 'PodSandboxStats', {pod_sandbox_id: id});
+  return res.stats ? toPodStats(res.stats, id) : undefined;
+}
+
+function toPodStats(s: PbPodStats, id: string): PodStatsRecord {
+  const l = s.linux;
+  return {
+    id: s.attributes?.id || id,
+    name: s.attributes?.metadata?.name ?? '',
+    namespace: s.attributes?.metadata?.namespace ?? '',
+    cpu: l?.cpu ? {usageCoreNanoSeconds: num(l.cpu.usage_core_nano_seconds), usageNanoCores: num(l.cpu.usage_nano_cores)} : undefined,
+    memory: l?.memory ? {workingSetBytes: num(l.memory.working_set_bytes), usageBytes: num(l.memory.usage_bytes)} : undefined,
+    processes: num(l?.process?.process_count ?? null),
+  };
+}

@@ -14,6 +14,15 @@ export interface CallOptions {
   deadlineMs?: number;
   /** Cancels the call (the daemon sees the cancellation). */
   signal?: AbortSignal;
+  /** containerd lease, sent as the containerd-lease header: what the call makes is held by it. */
+  lease?: string;
+}
+
+/** A bidirectional stream where the daemon answers every request with one response (Content.Write). */
+export interface Exchange<Req, Res> {
+  send(req: Req): Promise<Res>;
+  end(): void;
+  cancel(): void;
 }
 
 // containerd sends up to 16 MiB; a thousand containers are already ~8.6 MB.
@@ -139,6 +148,7 @@ export class GrpcConnection {
   private metadata(opts: CallOptions): grpc.Metadata {
     const md = new grpc.Metadata();
     if (opts.namespace) md.set('containerd-namespace', opts.namespace);
+    if (opts.lease) md.set('containerd-lease', opts.lease);
     return md;
   }
 
@@ -207,6 +217,36 @@ export class GrpcConnection {
         resolve(out);
       });
     });
+  }
+
+  /** A bidirectional stream used as request/response pairs, in order. No deadline: the caller ends it. */
+  exchange<Req, Res>(protoFile: string, service: string, method: string, opts: CallOptions = {}): Exchange<Req, Res> {
+    this.refuseIfReadonly(service, method);
+    const client = this.client(protoFile, service);
+    const fn = client[method];
+    if (typeof fn !== 'function') throw new Error(`${service} has no method ${method}`);
+    const call = fn.call(client, this.metadata(opts), {}) as grpc.ClientDuplexStream<Req, Res>;
+    const waiting: Array<{resolve: (r: Res) => void; reject: (e: unknown) => void}> = [];
+    let failure: unknown;
+    call.on('data', (m: Res) => waiting.shift()?.resolve(m));
+    call.on('error', (err: grpc.ServiceError) => {
+      failure = err.code === grpc.status.CANCELLED ? new UndockError('unknown', `${rpcName(service, method)} cancelled`) : this.failed(err, this.mapError(err, method), method);
+      for (const w of waiting.splice(0)) w.reject(failure);
+    });
+    call.on('end', () => {
+      failure ??= new UndockError('unavailable', `${rpcName(service, method)}: the stream ended early`);
+      for (const w of waiting.splice(0)) w.reject(failure);
+    });
+    return {
+      send: (req) =>
+        new Promise<Res>((resolve, reject) => {
+          if (failure) return reject(failure);
+          waiting.push({resolve, reject});
+          call.write(req);
+        }),
+      end: () => call.end(),
+      cancel: () => call.cancel(),
+    };
   }
 
   mapError(err: grpc.ServiceError, method: string): UndockError {

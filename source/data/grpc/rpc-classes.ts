@@ -28,11 +28,20 @@ export const rpcClasses: Readonly<Record<string, RpcClass>> = {
   },
   'containerd.services.images.v1.Images': {
     read: ['Get', 'List'],
-    write: ['Delete'],
+    write: ['Create', 'Update', 'Delete'],
   },
   'containerd.services.content.v1.Content': {
     read: ['Info', 'Read', 'ListStatuses'],
-    write: [],
+    write: ['Write', 'Update'],
+  },
+  'containerd.services.leases.v1.Leases': {
+    read: [],
+    write: ['Create', 'Delete', 'AddResource'],
+  },
+  'containerd.services.diff.v1.Diff': {
+    // Apply unpacks a layer into a snapshot.
+    read: [],
+    write: ['Apply'],
   },
   'containerd.services.events.v1.Events': {
     // Subscribe only listens; publishing (Publish/Forward) is not in proto/ and would be refused.
@@ -42,7 +51,7 @@ export const rpcClasses: Readonly<Record<string, RpcClass>> = {
   'containerd.services.snapshots.v1.Snapshots': {
     // Mounts only reports the mounts of an existing snapshot; Prepare is what makes one.
     read: ['Mounts', 'Stat', 'Usage'],
-    write: ['Prepare', 'Remove', 'Update'],
+    write: ['Prepare', 'Commit', 'Remove', 'Update'],
   },
   'containerd.services.tasks.v1.Tasks': {
     // Wait only blocks until a process exits; it does not make it exit.
@@ -50,7 +59,7 @@ export const rpcClasses: Readonly<Record<string, RpcClass>> = {
     write: ['Create', 'Start', 'Delete', 'DeleteProcess', 'Kill', 'Exec', 'ResizePty', 'CloseIO', 'Pause', 'Resume'],
   },
   'runtime.v1.RuntimeService': {
-    read: ['Version', 'PodSandboxStatus', 'ListPodSandbox', 'ListContainers', 'ContainerStatus', 'ContainerStats', 'ListContainerStats', 'Status'],
+    read: ['Version', 'PodSandboxStatus', 'ListPodSandbox', 'ListContainers', 'ContainerStatus', 'ContainerStats', 'ListContainerStats', 'PodSandboxStats', 'ListPodSandboxStats', 'Status'],
     // Exec, Attach and PortForward only hand back a URL, but the URL is a stream into the container.
     write: [
       'RunPodSandbox',

@@ -2,6 +2,7 @@ import {confirm, describeAction} from '../confirm.js';
 import {ageColumn, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
 import {podContainerActions} from './container-actions.js';
+import {forwardAction} from './forward-action.js';
 import {loadPods, type PodRow} from './source.js';
 
 export const pods: ResourceDef<PodRow> = {
@@ -34,6 +35,7 @@ export const pods: ResourceDef<PodRow> = {
       run: (r) => ({kind: 'push', resource: 'pod-containers', params: {podId: r.id, pod: `${r.namespace}/${r.name}`}, crumb: r.name}),
     },
     ...podContainerActions,
+    forwardAction,
     describeAction(
       (r) => `pod ${r.namespace}/${r.name}`,
       async (r, {ctx}) => {
