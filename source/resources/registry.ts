@@ -1,4 +1,5 @@
 import {containers} from './containers/index.js';
+import {contexts} from './contexts/index.js';
 import {events} from './events/index.js';
 import {images} from './images/index.js';
 import {leases} from './leases/index.js';
@@ -10,7 +11,7 @@ import {processes} from './processes/index.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members, contexts];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();

@@ -64,6 +64,8 @@ export type ActionResult =
   | {kind: 'none'}
   | {kind: 'status'; text: string; level?: 'info' | 'error'}
   | {kind: 'set-namespace'; namespace: string}
+  /** Closes the clients and opens the named context's, back at its start view. */
+  | {kind: 'switch-context'; context: string}
   /** Opens a view by name as the new root, as `:name` does. */
   | {kind: 'open'; view: string}
   | {kind: 'push'; resource: string; params: Record<string, string>; crumb: string}
