@@ -36,6 +36,12 @@ export class Session {
     const app = new AppController(ctx, withAliases(this.views, ctx.config.aliases));
     app.onQuit = () => this.onQuit();
     app.onSwitchContext = (name) => void this.switchTo(name);
+    // A remote node's forward coming (back) up is news at once: the header and the view ask again.
+    const off = ctx.remote?.onState((s) => {
+      if (s.status !== 'up' || this.app !== app) return off?.();
+      void app.health.probe();
+      app.sources.refresh();
+    });
     return app;
   }
 

@@ -2,6 +2,8 @@ import type {ContainerdClient} from '../data/containerd/client.js';
 import type {ImageContentResolver} from '../data/containerd/image-content.js';
 import type {CriClient} from '../data/cri/client.js';
 import type {EtcdClient} from '../data/etcd/client.js';
+import type {FollowOptions, LogFollower} from '../data/logs/follow.js';
+import type {SshTunnel} from '../data/remote/ssh-tunnel.js';
 import type {Binding} from '../keys/bindings.js';
 import type {Config} from '../config.js';
 import type {TerminalIO} from '../terminal/handoff.js';
@@ -13,6 +15,10 @@ export interface DataContext {
   cri: CriClient;
   etcd: EtcdClient;
   imageContent: ImageContentResolver;
+  /** The ssh tunnel of a remote node (ssh:// address): its files are read and its commands run through it. */
+  remote?: SshTunnel;
+  /** Follows a log file where the node keeps it (over ssh for a remote node); unset: this machine's followLog. */
+  followLog?: (file: string, opts: FollowOptions) => LogFollower;
   /** Per-resource memory between loads (e.g. the last CPU sample, pod IPs already looked up). */
   memo: Map<string, unknown>;
   /** Tells `listener` of every call or stream that showed a daemon not serving, with the line to show. */
