@@ -127,12 +127,12 @@ test('an ssh:// context lists the remote node\'s containers, execs into one, fol
 });
 
 test('sshd killed mid-session: the header says the node is unreachable with ssh\'s words, and undock recovers when it returns', {skip: missing, timeout: 120_000}, async () => {
-  const s = start(220);
+  const s = start(250);
   await s.waitFor(new RegExp(REMOTE), 20_000);
   sshd.kill();
   const down = await s.waitFor(/containerd: ✗ down: containerd at ssh:\/\/root@127\.0\.0\.1:\d+\S* is not reachable: /, 30_000);
   // ssh's own words (the connection closed or refused) and the command that checks it.
-  assertShowing(down, /(Connection refused|Connection closed|closed by remote host|Broken pipe|Connection reset).*: is sshd running on root@127\.0\.0\.1:\d+\? try ssh -p \d+ root@127\.0\.0\.1/, 'ssh\'s own words and the fix');
+  assertShowing(down, /(Connection refused|Connection closed|closed by remote host|Broken pipe|Connection reset).*: is sshd running there\? try ssh -p \d+ root@127\.0\.0\.1/, 'ssh\'s own words and the fix');
   await sshd.start();
   const back = await s.waitFor((sc) => /containerd: ● /.test(sc) && sc.includes(REMOTE), 30_000);
   assert.ok(rowOf(back, REMOTE)?.includes('running'), back);

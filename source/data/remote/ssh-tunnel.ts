@@ -21,14 +21,14 @@ export function sshFix(a: SshAddress, message: string): string {
   if (/host key verification failed|no .*host key is known/i.test(message)) return `accept the host key first: run ${cmd} once`;
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(message)) return `the host key changed: check it, then ssh-keygen -R ${a.host}`;
   if (/permission denied/i.test(message)) return `check the key or agent: ${cmd} must log in without a password prompt`;
-  if (/connection refused|no route|timed out|could not resolve|name or service not known|broken pipe|connection closed|closed by remote host|connection reset|disconnect/i.test(message)) return `is sshd running on ${shownTarget(a)}? try ${cmd}`;
+  if (/connection refused|no route|timed out|could not resolve|name or service not known|broken pipe|connection closed|closed by remote host|connection reset|disconnect/i.test(message)) return `is sshd running there? try ${cmd}`;
   return `try ${cmd}`;
 }
 
 /** The last meaningful line ssh wrote to stderr. */
 function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^Warning: Permanently added/.test(l));
-  return lines.at(-1) ?? '';
+  return (lines.at(-1) ?? '').replace(/\.$/, '');
 }
 
 export class SshTunnel {
