@@ -35,7 +35,7 @@ export class Session {
   private makeApp(ctx: Clients): AppController {
     const app = new AppController(ctx, withAliases(this.views, ctx.config.aliases));
     app.onQuit = () => this.onQuit();
-    app.onSwitchContext = (name) => void this.switchTo(name);
+    app.switchContext = (name) => void this.switchTo(name);
     // A remote node's forward coming (back) up is news at once: the header and the view ask again.
     const off = ctx.remote?.onState((s) => {
       if (s.status !== 'up' || this.app !== app) return off?.();

@@ -64,7 +64,7 @@ export class AppController {
   private started = false;
   onQuit: () => void = () => {};
   /** Set by whoever owns the clients (the CLI's session): closes them and opens the context's. */
-  onSwitchContext: (name: string) => void = (name) => this.setStatus(`cannot switch to ${name} here`, 'error');
+  switchContext: (name: string) => void = (name) => this.setStatus(`cannot switch to ${name} here`, 'error');
 
   constructor(ctx: DataContext, views: ViewLookup) {
     this.ctx = ctx;
@@ -221,10 +221,6 @@ export class AppController {
 
   update<S>(frame: Frame<S>, patch: Partial<S>): void {
     this.ui.setState((s) => nav.update(s, frame.id, patch));
-  }
-
-  switchContext(name: string): void {
-    this.onSwitchContext(name);
   }
 
   back(): boolean {
