@@ -11,7 +11,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-PKGS=(containerd runc containernetworking-plugins etcd-server etcd-client busybox-static gcc libc6-dev iproute2 docker-registry openssl curl)
+PKGS=(containerd runc containernetworking-plugins etcd-server etcd-client busybox-static gcc libc6-dev iproute2 docker-registry openssl curl openssh-client openssh-server)
 
 do_apt=1 do_npm=1
 case "${1:-}" in

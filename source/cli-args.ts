@@ -18,6 +18,9 @@ const FLAGS: Record<string, {kind: Kind; short?: string; key: keyof CliFlags; ex
   user: {kind: 'string', key: 'user', example: '--user root'},
   'password-file': {kind: 'string', key: 'passwordFile', example: '--password-file ~/.etcd-password'},
   readonly: {kind: 'boolean', key: 'readonly'},
+  config: {kind: 'string', key: 'config', example: '--config ~/.config/undock/config.yaml'},
+  context: {kind: 'string', key: 'context', example: '--context node-1'},
+  node: {kind: 'string', key: 'node', example: '--node worker-1'},
   view: {kind: 'string', key: 'view', example: '--view containers'},
   refresh: {kind: 'number', key: 'refresh', example: '--refresh 2'},
   shell: {kind: 'string', key: 'shell', example: '--shell /bin/sh'},
@@ -28,7 +31,7 @@ const FLAGS: Record<string, {kind: Kind; short?: string; key: keyof CliFlags; ex
 };
 
 export interface CliFlags extends FlagValues {
-  passwordFile?: string;
+  config?: string;
   help?: boolean;
   version?: boolean;
 }
@@ -95,6 +98,7 @@ export function helpText(viewIds: string[]): string {
   Usage
     $ undock [flags]            open the terminal UI
     $ undock version            print undock's version and the daemons' versions
+    $ undock config             print the settings in use and where each came from
 
   Flags
     --address <path>            containerd socket (env CONTAINERD_ADDRESS, default ${DEFAULT_ADDRESS})
@@ -110,6 +114,10 @@ export function helpText(viewIds: string[]): string {
                                 (--user name:password works too, but a password on the command line
                                 is visible to every user of this machine, in ps and /proc, while undock runs)
     --readonly                  refuse every change to containerd and etcd
+    --config <file>             config file (default $XDG_CONFIG_HOME/undock/config.yaml,
+                                else ~/.config/undock/config.yaml)
+    --context <name>            start in this context of the config file (default its currentContext)
+    --node <name>               this node's name in the cluster (default the context's node)
     --view <name>               first view: ${viewIds.join(', ')} or an alias (default images)
     --refresh <seconds>         relist period, ${LIMITS.refresh.min} to ${LIMITS.refresh.max} (default 2)
     --shell <command>           what s runs in a container (env UNDOCK_SHELL; default bash, else sh)

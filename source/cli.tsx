@@ -5,10 +5,11 @@ import {helpText, parseCli, UsageError} from './cli-args.js';
 import {buildConfig, ConfigError} from './config.js';
 import {appendCrashLog, crashLogPath} from './crash-log.js';
 import {etcdPassword, PasswordError, warnAboutArgvPassword} from './etcd-password.js';
-import {createDataContext} from './context.js';
+import {ConfigFileError, readConfigFile} from './config-file.js';
+import {configReport} from './config-command.js';
+import {Session} from './session.js';
 import {errorLine} from './data/errors.js';
 import {PassThrough} from 'node:stream';
-import {AppController} from './store/app-store.js';
 import {runAsyncExitTasks} from './terminal/at-exit.js';
 import {enterFullScreen, EXIT_CLEANUP_MS, installExitGuards, leaveFullScreen, setInputRestorer} from './terminal/screen.js';
 import {setTerminalOwner} from './terminal/handoff.js';
@@ -47,16 +48,21 @@ warnAboutArgvPassword(argv, (line) => process.stderr.write(`undock: warning: ${l
 
 let config;
 try {
-  config = buildConfig(flags, process.env, viewFlagNames);
+  const file = readConfigFile(flags.config, process.env);
+  config = buildConfig(flags, process.env, viewFlagNames, file && {file});
 } catch (err) {
-  if (err instanceof ConfigError) fail(err.message);
+  if (err instanceof ConfigError || err instanceof ConfigFileError) fail(err.message);
   throw err;
 }
 
 const [command, ...rest] = words;
+if (command === 'config' && rest.length === 0) {
+  process.stdout.write(configReport(config));
+  process.exit(0);
+}
 let password: string | undefined;
 try {
-  password = await etcdPassword(config.etcdUser, flags.passwordFile, process.env);
+  password = await etcdPassword(config.etcdUser, config.etcdPasswordFile, process.env);
 } catch (err) {
   if (err instanceof PasswordError) fail(err.message);
   throw err;
@@ -65,7 +71,7 @@ if (command === 'version') {
   process.stdout.write((await versionReport(config, VERSION, password)) + '\n');
   process.exit(0);
 } else if (command !== undefined) {
-  fail(`unknown command "${[command, ...rest].join(' ')}" (commands: version; see --help)`);
+  fail(`unknown command "${[command, ...rest].join(' ')}" (commands: version, config; see --help)`);
 }
 
 if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -87,24 +93,28 @@ installExitGuards((err) => {
 });
 process.on('unhandledRejection', (err) => void log('unhandled: ', err));
 
-const ctx = createDataContext(config, {etcdPassword: password});
-const app = new AppController(ctx, registry);
+const session = new Session(config, registry, password);
 const quit = new Promise<void>((resolve) => {
-  app.onQuit = resolve;
+  session.onQuit = resolve;
 });
 // Ink gets a stdin that never speaks: the keys come from undock's own reader of the terminal.
 const inkStdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
-const mount = () => render(<App app={app} version={VERSION} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin});
+const mount = () => render(<App app={session.app} version={VERSION} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin});
 const input = new TerminalInput();
 const decode = textDecoder();
 const keys = (data: Buffer) => {
-  for (const key of parseKeys(decode(data))) dispatchKey(app, key);
+  for (const key of parseKeys(decode(data))) dispatchKey(session.app, key);
 };
 setInputRestorer(() => input.release());
 enterFullScreen();
 input.acquire(keys);
-app.start();
+session.app.start();
 let instance = mount();
+// A switch of context draws the new app where the old one was.
+session.onSwitched = () => {
+  instance.unmount();
+  instance = mount();
+};
 // A handoff stops the drawing only: the stores keep filling (events keep recording) while a child has the terminal.
 setTerminalOwner({
   suspend: () => instance.unmount(),
@@ -116,9 +126,9 @@ setTerminalOwner({
 });
 await quit;
 instance.unmount();
-app.close();
+session.close();
 leaveFullScreen();
 // What undock started ends with it (an exec's shell), while the channel to containerd is still open.
 await runAsyncExitTasks(EXIT_CLEANUP_MS);
-ctx.close();
+session.ctx.close();
 process.exit(0);

@@ -1,4 +1,5 @@
 import {containers} from './containers/index.js';
+import {contexts} from './contexts/index.js';
 import {events} from './events/index.js';
 import {forwards} from './forwards/index.js';
 import {images} from './images/index.js';
@@ -15,7 +16,7 @@ import {stats} from './stats/index.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();

@@ -3,6 +3,8 @@ import type {ImageContentResolver} from '../data/containerd/image-content.js';
 import type {CriClient} from '../data/cri/client.js';
 import type {PortForwards} from '../data/cri/port-forward.js';
 import type {EtcdClient} from '../data/etcd/client.js';
+import type {FollowOptions, LogFollower} from '../data/logs/follow.js';
+import type {SshTunnel} from '../data/remote/ssh-tunnel.js';
 import type {Binding} from '../keys/bindings.js';
 import type {Config} from '../config.js';
 import type {TerminalIO} from '../terminal/handoff.js';
@@ -14,6 +16,10 @@ export interface DataContext {
   cri: CriClient;
   etcd: EtcdClient;
   imageContent: ImageContentResolver;
+  /** The ssh tunnel of a remote node (ssh:// address): its files are read and its commands run through it. */
+  remote?: SshTunnel;
+  /** Follows a log file where the node keeps it (over ssh for a remote node); unset: this machine's followLog. */
+  followLog?: (file: string, opts: FollowOptions) => LogFollower;
   /** Per-resource memory between loads (e.g. the last CPU sample, pod IPs already looked up). */
   memo: Map<string, unknown>;
   /** The CRI port-forwards this undock runs (`:pf` lists them). */
@@ -67,6 +73,8 @@ export type ActionResult =
   | {kind: 'none'}
   | {kind: 'status'; text: string; level?: 'info' | 'error'}
   | {kind: 'set-namespace'; namespace: string}
+  /** Closes the clients and opens the named context's, back at its start view. */
+  | {kind: 'switch-context'; context: string}
   /** Opens a view by name as the new root, as `:name` does. */
   | {kind: 'open'; view: string}
   | {kind: 'push'; resource: string; params: Record<string, string>; crumb: string}

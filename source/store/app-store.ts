@@ -63,6 +63,8 @@ export class AppController {
   private lastStatus: UiState['status'];
   private started = false;
   onQuit: () => void = () => {};
+  /** Set by whoever owns the clients (the CLI's session): closes them and opens the context's. */
+  switchContext: (name: string) => void = (name) => this.setStatus(`cannot switch to ${name} here`, 'error');
 
   constructor(ctx: DataContext, views: ViewLookup) {
     this.ctx = ctx;

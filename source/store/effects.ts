@@ -13,6 +13,7 @@ export interface EffectsHost {
   setNamespace(namespace: string): void;
   openWith(view: string, payload: unknown): void;
   openNamed(view: string, args?: string[]): boolean;
+  switchContext(name: string): void;
 }
 
 /**
@@ -29,6 +30,9 @@ export function applyResult(app: EffectsHost, result: ActionResult): void {
       return;
     case 'set-namespace':
       app.setNamespace(result.namespace);
+      return;
+    case 'switch-context':
+      app.switchContext(result.context);
       return;
     case 'open':
       app.openNamed(result.view);

@@ -34,6 +34,12 @@ export function Header({app, version}: {app: AppController; version: string}) {
       <Text wrap="truncate-end">
         <Text bold color="magenta">undock</Text> {version}
         {'  '}
+        {config.context ? (
+          <>
+            <Text color="cyan">context:</Text> <Text bold>{config.context}</Text>
+            {'  '}
+          </>
+        ) : null}
         <Text color="cyan">namespace:</Text> <Text bold>{safeText(namespace)}</Text>
         {config.readonly ? <Text color="yellow">  [readonly]</Text> : null}
       </Text>

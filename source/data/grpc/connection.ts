@@ -112,7 +112,7 @@ export class GrpcConnection {
     if (opts.channelOf && !sameSocket(opts.channelOf.endpoint.address, endpoint.address)) {
       throw new Error(`cannot share the channel to ${opts.channelOf.endpoint.address} with ${endpoint.address}`);
     }
-    this.shared = opts.channelOf?.shared ?? new SharedChannel(endpoint.address);
+    this.shared = opts.channelOf?.shared ?? new SharedChannel(endpoint.dial ?? endpoint.address);
     this.shared.members.add(this);
   }
 

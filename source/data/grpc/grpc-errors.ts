@@ -10,6 +10,10 @@ export interface EndpointInfo {
   address: string;
   /** How to point undock elsewhere, e.g. "set --address or CONTAINERD_ADDRESS". */
   howToChange: string;
+  /** Where the channel really dials when `address` is reached through a forward (an ssh:// node's local socket). */
+  dial?: string;
+  /** Why the forward is down (ssh's own message and the fix), when it is. */
+  whyDown?: () => string | undefined;
 }
 
 export function socketPath(address: string): string | undefined {
@@ -47,8 +51,10 @@ export function mapGrpcError(endpoint: EndpointInfo, err: grpc.ServiceError, met
   // When containerd's own timer fires first it answers UNKNOWN "context deadline exceeded".
   const code = err.code === grpc.status.UNKNOWN && /context deadline exceeded/.test(details) ? grpc.status.DEADLINE_EXCEEDED : err.code;
   switch (code) {
-    case grpc.status.UNAVAILABLE:
-      return unreachable(endpoint, details);
+    case grpc.status.UNAVAILABLE: {
+      const forward = endpoint.whyDown?.();
+      return forward ? new UndockError('unavailable', `${label} at ${address} is not reachable: ${forward}`) : unreachable(endpoint, details);
+    }
     case grpc.status.DEADLINE_EXCEEDED:
       if (neverAnswered(details)) return silent(endpoint);
       return new UndockError('deadline', `${label} at ${address} did not answer ${method} in time`, 'is it overloaded or hung?');

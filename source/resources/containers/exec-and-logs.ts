@@ -1,8 +1,10 @@
 import {execInContainer} from '../../data/containerd/exec.js';
 import {pickShell} from '../../data/containerd/exec-shell.js';
 import {getTask} from '../../data/containerd/tasks.js';
+import {startRemoteExec} from '../../data/remote/remote-exec.js';
 import {criLogPath, nativeLog, previousAttemptLog} from '../../data/logs/paths.js';
-import {atExitAsync} from '../../terminal/at-exit.js';
+import {UndockError} from '../../data/errors.js';
+import {atExit, atExitAsync} from '../../terminal/at-exit.js';
 import {EXIT_CLEANUP_MS} from '../../terminal/screen.js';
 import {isPodSandbox} from '../names.js';
 import type {Action, ActionResult, DataContext} from '../types.js';
@@ -25,6 +27,7 @@ export interface ContainerTarget {
  */
 export function shellInto(t: ContainerTarget, ctx: DataContext, args?: string[]): ActionResult {
   const given = Boolean(args?.length);
+  if (ctx.remote) return remoteShell(t, ctx, args);
   return {
     kind: 'handoff',
     banner: `undock: ${t.namespace}/${t.name}: ${given ? 'running' : 'exit the shell to come back'}`,
@@ -54,6 +57,32 @@ export function shellInto(t: ContainerTarget, ctx: DataContext, args?: string[])
           await new Promise<void>((resolve) => (keyPressed = resolve));
         }
         return said;
+      };
+    },
+  };
+}
+
+/** On a remote node, through its own ctr over ssh (see data/remote/remote-exec.ts). */
+function remoteShell(t: ContainerTarget, ctx: DataContext, args?: string[]): ActionResult {
+  const tunnel = ctx.remote!;
+  const command = args?.length ? args : ctx.config.shell;
+  return {
+    kind: 'handoff',
+    passthrough: true,
+    banner: `undock: ${tunnel.address.host}: ${t.namespace}/${t.name}: exit the shell to come back`,
+    prepare: async () => {
+      // The task must be running: said in the status line, before the terminal is handed over.
+      const task = await getTask(ctx.containerd, t.namespace, t.id);
+      if (task?.status !== 'running') throw new UndockError('invalid', `${t.name} is not running (${task?.status ?? 'no task'}): nothing to exec into`);
+      return async () => {
+        const child = startRemoteExec(tunnel, {namespace: t.namespace, containerId: t.id, command});
+        const stop = atExit(() => child.kill('SIGTERM'));
+        const code = await new Promise<number>((resolve) => {
+          child.on('error', () => resolve(255));
+          child.on('exit', (c) => resolve(c ?? 255));
+        });
+        stop();
+        return `${command.length ? command.join(' ') : 'the shell'} in ${t.name} on ${tunnel.address.host} exited with code ${code}`;
       };
     },
   };

@@ -42,7 +42,11 @@ export class LogFeed {
   private flushTimer?: NodeJS.Timeout;
   private source: LogSourceSpec;
 
-  constructor(source: LogSourceSpec, opts: {tail: number; keep: number}) {
+  private readonly follow: typeof followLog;
+
+  /** `follow`: where the node keeps the file (a remote node's over ssh); default this machine's. */
+  constructor(source: LogSourceSpec, opts: {tail: number; keep: number; follow?: typeof followLog}) {
+    this.follow = opts.follow ?? followLog;
     this.source = source;
     this.tail = opts.tail;
     this.ring = new LineRing<LogLine>(opts.keep);
@@ -53,7 +57,7 @@ export class LogFeed {
     this.follower?.stop();
     this.ring.clear();
     this.store.setState({lines: [], first: 0, path, error: undefined});
-    this.follower = followLog(path, {
+    this.follower = this.follow(path, {
       format: this.source.format,
       tail: this.tail,
       follow: true,

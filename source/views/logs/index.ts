@@ -11,7 +11,7 @@ export const logsView: ViewDef<LogsState> = {
   aliases: [],
   title: 'logs',
   openWith: (app, p: {title: string; crumb: string; source: LogSourceSpec}) => {
-    const feed = new LogFeed(p.source, {tail: app.ctx.config.logTail, keep: app.ctx.config.logKeep});
+    const feed = new LogFeed(p.source, {tail: app.ctx.config.logTail, keep: app.ctx.config.logKeep, follow: app.ctx.followLog});
     feed.start();
     return {
       frame: {view: 'logs', crumb: p.crumb, state: {title: p.title, follow: true, wrap: false, timestamps: false, plain: p.source.format === 'plain', top: 0, search: ''}},
