@@ -49,6 +49,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
       ];
       return () => offs.forEach((off) => off());
     },
+    onEtcdAlarmHint: (listener) => etcd.onAlarmHint(listener),
     close() {
       containerdConn.close();
       criConn.close();

@@ -1,3 +1,4 @@
+import {alarms} from './alarms/index.js';
 import {containers} from './containers/index.js';
 import {events} from './events/index.js';
 import {images} from './images/index.js';
@@ -7,10 +8,13 @@ import {namespaces} from './namespaces/index.js';
 import {podContainers} from './pod-containers/index.js';
 import {pods} from './pods/index.js';
 import {processes} from './processes/index.js';
+import {roles} from './roles/index.js';
+import {rolePermissions} from './roles/permissions.js';
+import {users} from './users/index.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members, alarms, users, roles, rolePermissions];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();
