@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import {UndockError} from '../errors.js';
 import type {EtcdClient} from './client.js';
 import {endpointStatus, memberList, type EndpointStatus} from './cluster.js';
-import {deadline, etcdFailure, hexToDecimal} from './keys.js';
+import {deadline, EtcdCompactedError, etcdFailure, hexToDecimal} from './keys.js';
 
 /** Defragmenting rewrites the whole backend and blocks the member meanwhile: a big one takes a while. */
 const DEFRAG_DEADLINE_MS = 5 * 60_000;
@@ -75,19 +75,27 @@ export async function hashKVAll(client: EtcdClient): Promise<HashKVReport> {
   } catch (e) {
     throw etcdFailure(e, client, 'reading the revision');
   }
-  const hashes = await Promise.all(
-    members.map(async (m): Promise<MemberHash> => {
+  // HashKV refuses the compacted revision itself; with no write since the compaction, 0 (each member's latest) is that revision.
+  let hashes = await hashAt(client, members, revision);
+  if (hashes.some((h) => h.compacted)) hashes = await hashAt(client, members, '0');
+  const report = hashes.map(({compacted: _, ...h}) => h);
+  return {revision, members: report, mismatched: mismatchedMembers(report)};
+}
+
+async function hashAt(client: EtcdClient, members: Awaited<ReturnType<typeof memberList>>['members'], revision: string): Promise<Array<MemberHash & {compacted?: boolean}>> {
+  return Promise.all(
+    members.map(async (m): Promise<MemberHash & {compacted?: boolean}> => {
       const endpoint = m.clientUrls[0] ?? '';
       if (!endpoint) return {memberId: m.id, name: m.name, endpoint, error: 'not started (no client URL)'};
       try {
         const r = await client.atEndpoint(endpoint, (reads) => reads.hashKV(revision, deadline(60_000)));
         return {memberId: m.id, name: m.name, endpoint, hash: String(r.hash), compactRevision: r.compact_revision};
       } catch (e) {
-        return {memberId: m.id, name: m.name, endpoint, error: etcdFailure(e, client, `hashkv of ${endpoint}`, endpoint).message};
+        const failure = etcdFailure(e, client, `hashkv of ${endpoint}`, endpoint);
+        return {memberId: m.id, name: m.name, endpoint, error: failure.message, compacted: failure instanceof EtcdCompactedError};
       }
     }),
   );
-  return {revision, members: hashes, mismatched: mismatchedMembers(hashes)};
 }
 
 /** The members whose hash is not the one most members have (all of them, if no two agree). */
