@@ -2,8 +2,8 @@ import {confirm, describeAction} from '../confirm.js';
 import {keyText} from '../leases/index.js';
 import type {ActionResult, ResourceDef} from '../types.js';
 import {UndockError} from '../../data/errors.js';
-import {addRole, authStatus, deleteRole, getRole, listRoles, listUsers, permissionRange, type EtcdRole} from '../../data/etcd/auth.js';
-import {authNote, AUTH_MEMO} from '../users/index.js';
+import {addRole, deleteRole, getRole, listRoles, listUsers, permissionRange, type EtcdRole} from '../../data/etcd/auth.js';
+import {authNote, noteAuthStatus} from '../users/index.js';
 
 export type RoleRow = EtcdRole;
 
@@ -28,8 +28,7 @@ export const roles: ResourceDef<RoleRow> = {
   rowKey: (r) => r.name,
   titleNote: authNote,
   load: async (ctx) => {
-    const [found, status] = await Promise.all([listRoles(ctx.etcd), authStatus(ctx.etcd)]);
-    ctx.memo.set(AUTH_MEMO, status);
+    const [found] = await Promise.all([listRoles(ctx.etcd), noteAuthStatus(ctx)]);
     return found;
   },
   actions: [

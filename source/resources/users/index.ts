@@ -15,9 +15,17 @@ export function authNote(ctx: DataContext): string | undefined {
 
 /** Users, and the auth status for the title (read together, so they agree). */
 export async function loadUsers(ctx: DataContext): Promise<UserRow[]> {
-  const [users, status] = await Promise.all([listUsers(ctx.etcd), authStatus(ctx.etcd)]);
-  ctx.memo.set(AUTH_MEMO, status);
+  const [users] = await Promise.all([listUsers(ctx.etcd), noteAuthStatus(ctx)]);
   return users;
+}
+
+/** Reads the auth status for the title; a failure leaves the title without it rather than failing the list. */
+export async function noteAuthStatus(ctx: DataContext): Promise<void> {
+  try {
+    ctx.memo.set(AUTH_MEMO, await authStatus(ctx.etcd));
+  } catch {
+    ctx.memo.delete(AUTH_MEMO);
+  }
 }
 
 /** What `auth enable` breaks, said before it is sent. */
