@@ -18,7 +18,7 @@ const SLOW = 30_000;
 
 interface MemberStatus {
   Endpoint: string;
-  Status: {header: {member_id: number; revision: number}; leader: number; dbSize: number; dbSizeInUse: number};
+  Status: {header: {member_id: number; revision: number}; leader: number; dbSize: number; dbSizeInUse: number; raftIndex: number};
 }
 
 /** `etcdctl endpoint status -w json` for every member, in the sandbox's member order. */
@@ -105,6 +105,13 @@ test('hashkv compares every member at one revision; the hashes are the ones etcd
   assert.equal(theirs.length, 3);
   for (const t of theirs) assert.equal(String(t.HashKV.hash), hash);
   assert.doesNotMatch(screen, /MISMATCH/);
+  // Endpoint status: each row's DB size allocated and in use, and raft index, as etcdctl endpoint status has them.
+  const shows = (text: string) =>
+    statuses().every((m, i) => {
+      const row = text.split('\n').find((l) => new RegExp(`undock-\\S+-${i} `).test(l)) ?? '';
+      return row.includes(` ${formatBytes(m.Status.dbSize)} `) && row.includes(` ${formatBytes(m.Status.dbSizeInUse)} `) && new RegExp(` ${m.Status.raftIndex} `).test(row);
+    });
+  await s.waitFor(shows, SLOW);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });
