@@ -88,6 +88,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
     },
     /** Resolves when every ssh forward is up or has failed once (its error is then in the header). */
     ready: () => Promise.all(started).then(() => undefined),
+    onEtcdAlarmHint: (listener) => etcd.onAlarmHint(listener),
     close() {
       forwards.stopAll();
       containerdConn.close();

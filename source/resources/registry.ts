@@ -1,3 +1,4 @@
+import {alarms} from './alarms/index.js';
 import {containers} from './containers/index.js';
 import {contexts} from './contexts/index.js';
 import {events} from './events/index.js';
@@ -13,10 +14,13 @@ import {processes} from './processes/index.js';
 import {signals} from './processes/signals.js';
 import {runtime} from './runtime/index.js';
 import {stats} from './stats/index.js';
+import {roles} from './roles/index.js';
+import {rolePermissions} from './roles/permissions.js';
+import {users} from './users/index.js';
 import type {AnyResource} from './types.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts, alarms, users, roles, rolePermissions];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();

@@ -26,6 +26,8 @@ export interface DataContext {
   forwards: PortForwards;
   /** Tells `listener` of every call or stream that showed a daemon not serving, with the line to show. */
   onFailure?: (listener: (daemon: Daemon, error: string) => void) => () => void;
+  /** Tells `listener` when a failed etcd call suggests an alarm was raised (a write refused for space). */
+  onEtcdAlarmHint?: (listener: () => void) => () => void;
 }
 
 export type Daemon = 'containerd' | 'cri' | 'etcd';
@@ -66,6 +68,8 @@ export interface FormField {
   label: string;
   value: string;
   hint?: string;
+  /** Drawn as stars (a password). */
+  secret?: boolean;
 }
 
 /** What a resource action asks the app to do. Actions never touch the UI themselves. */

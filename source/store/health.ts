@@ -2,6 +2,7 @@ import {errorLine} from '../data/errors.js';
 import {safeText} from '../data/text/sanitize.js';
 import type {DataContext, Daemon} from '../resources/types.js';
 import type {ConnectionsState} from './app-state.js';
+import {AlarmWatch} from './etcd-alarms.js';
 import {createStore, shallowEqual, type Store} from './store.js';
 
 // After a failure marks a daemon down, the probe that confirms it (or its recovery) comes this soon.
@@ -14,6 +15,8 @@ const CONFIRM_MS = 1_000;
  */
 export class Health {
   readonly store: Store<ConnectionsState>;
+  /** etcd's raised alarms (NOSPACE, CORRUPT), asked while etcd is up. */
+  readonly alarms: AlarmWatch;
   private readonly ctx: DataContext;
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -28,16 +31,19 @@ export class Health {
       etcd: {status: 'connecting'},
     });
     ctx.onFailure?.((daemon, error) => this.markDown(daemon, error));
+    this.alarms = new AlarmWatch(ctx, () => this.store.getState().etcd.status === 'up');
   }
 
   start(): void {
     this.running = true;
     this.schedule(0);
+    this.alarms.start();
   }
 
   stop(): void {
     this.running = false;
     clearTimeout(this.timer);
+    this.alarms.stop();
   }
 
   markUp(daemon: Daemon): void {
@@ -111,5 +117,7 @@ export class Health {
       if (!shallowEqual(prev[d], next[d])) patch[d] = next[d];
     }
     this.store.setState(patch);
+    // etcd (back) up: its alarms now, not at the next poll
+    if (patch.etcd?.status === 'up') void this.alarms.check();
   }
 }

@@ -33,7 +33,7 @@ export function Form({form, width}: {form: FormState; width: number}) {
       {form.fields.map((f, i) => (
         <Text key={f.id} wrap="truncate-end">
           <Text color={i === form.focus ? 'cyan' : undefined} bold={i === form.focus}>{(f.label + ':').padEnd(labelWidth + 1)}</Text>
-          {safeText(f.value)}
+          {f.secret ? '*'.repeat(f.value.length) : safeText(f.value)}
           {i === form.focus ? <Text inverse> </Text> : null}
           {f.hint && !f.value ? <Text dimColor>  {f.hint}</Text> : null}
         </Text>

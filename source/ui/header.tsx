@@ -9,18 +9,33 @@ function sameSocket(a: string, b: string): boolean {
 }
 import type {AppController} from '../store/app-store.js';
 import type {ConnState} from '../store/app-state.js';
+import type {AlarmState} from '../store/etcd-alarms.js';
 
 const selectConnections = (s: ReturnType<AppController['connections']['getState']>) => s;
 const selectNamespace = (s: ReturnType<AppController['ui']['getState']>) => s.namespace;
 
-function Conn({name, state, where}: {name: string; state: ConnState; where: string}) {
+const selectAlarms = (s: AlarmState) => s.alarms;
+
+/** "NOSPACE (member 8e9e05c52164694d)", one per alarm; the IDs are hex digits, the type a daemon's word. */
+function alarmText(alarms: AlarmState['alarms']): string {
+  return alarms.map((a) => `${safeText(a.alarm)} (member ${safeText(a.memberId)})`).join(', ');
+}
+
+function Conn({name, state, where, alarm}: {name: string; state: ConnState; where: string; alarm?: string}) {
   const mark = state.status === 'up' ? '●' : state.status === 'down' ? '✗' : '…';
   const color = state.status === 'up' ? 'green' : state.status === 'down' ? 'red' : 'yellow';
   const text =
     state.status === 'up' ? `${state.version ?? ''} ${where}` : state.status === 'down' ? `down: ${state.error ?? where}` : `connecting ${where}`;
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan">{name}:</Text> <Text color={color}>{mark}</Text> {text}
+      <Text color="cyan">{name}:</Text> <Text color={color}>{mark}</Text>{' '}
+      {alarm ? (
+        <Text bold inverse color="red">
+          {` ALARM ${alarm} `}
+        </Text>
+      ) : null}
+      {alarm ? ' ' : ''}
+      {text}
     </Text>
   );
 }
@@ -28,6 +43,7 @@ function Conn({name, state, where}: {name: string; state: ConnState; where: stri
 export function Header({app, version}: {app: AppController; version: string}) {
   const conns = useStore(app.connections, selectConnections);
   const namespace = useStore(app.ui, selectNamespace);
+  const alarms = useStore(app.health.alarms.store, selectAlarms);
   const {config} = app.ctx;
   return (
     <Box flexDirection="column">
@@ -45,7 +61,7 @@ export function Header({app, version}: {app: AppController; version: string}) {
       </Text>
       <Conn name="containerd" state={conns.containerd} where={config.address} />
       <Conn name="CRI" state={conns.cri} where={sameSocket(config.runtimeEndpoint, config.address) ? '(same socket)' : config.runtimeEndpoint} />
-      <Conn name="etcd" state={conns.etcd} where={app.ctx.etcd.endpoints.join(',')} />
+      <Conn name="etcd" state={conns.etcd} where={app.ctx.etcd.endpoints.join(',')} alarm={alarms.length ? alarmText(alarms) : undefined} />
     </Box>
   );
 }

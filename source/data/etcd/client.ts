@@ -97,6 +97,7 @@ export class EtcdClient {
   #reads?: EtcdReads;
   #lastCause?: string;
   readonly #failureListeners = new Set<(e: UndockError) => void>();
+  readonly #alarmListeners = new Set<() => void>();
 
   constructor(endpoints: string[], opts: {readonly?: boolean; security?: EtcdSecurity} = {}) {
     this.endpoints = normalizeEndpoints(endpoints);
@@ -138,6 +139,19 @@ export class EtcdClient {
   noteFailure(e: UndockError, cause?: string): void {
     if (cause) this.#lastCause = cause;
     if (e.kind === 'unavailable' || e.kind === 'deadline' || e.kind === 'unauthenticated') for (const l of this.#failureListeners) l(e);
+    // A write refused for an alarm: whoever shows alarms looks now rather than at its next poll.
+    if (/database space exceeded|corrupt/i.test(e.message)) this.alarmsChanged();
+  }
+
+  /** Tells whoever shows alarms to look again now (a write refused for space, an alarm disarmed). */
+  alarmsChanged(): void {
+    for (const l of this.#alarmListeners) l();
+  }
+
+  /** Calls `listener` when alarms may have changed: a call failed for space or corruption, or one was disarmed. */
+  onAlarmHint(listener: () => void): () => void {
+    this.#alarmListeners.add(listener);
+    return () => this.#alarmListeners.delete(listener);
   }
 
   /** Calls `listener` whenever a call or the watch shows etcd is not serving (unreachable, silent, or refusing the user). */
@@ -151,6 +165,22 @@ export class EtcdClient {
     const etcd = this.#connect(normalizeEndpoints([endpoint]));
     try {
       return await fn(readsOf(etcd));
+    } finally {
+      etcd.close();
+    }
+  }
+
+  /**
+   * A write to one member only (defragment, move leader): refused under --readonly before a
+   * connection is even made, then `fn` gets a client of that endpoint alone, closed after it.
+   */
+  async writeAt<T>(endpoint: string, what: string, fn: (raw: Etcd3) => Promise<T>): Promise<T> {
+    if (this.readonly) {
+      throw new UndockError('readonly', `refused ${what}: undock runs with --readonly`, 'restart without --readonly to change things');
+    }
+    const etcd = this.#connect(normalizeEndpoints([endpoint]));
+    try {
+      return await fn(etcd);
     } finally {
       etcd.close();
     }

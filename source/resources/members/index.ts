@@ -2,9 +2,10 @@ import {formatBytes} from '../format.js';
 import {describeAction} from '../confirm.js';
 import type {ResourceDef} from '../types.js';
 import {UndockError} from '../../data/errors.js';
-import {clusterInfo, type ClusterMember} from '../../data/etcd/cluster.js';
+import {clusterInfo} from '../../data/etcd/cluster.js';
+import {hashCell, maintenanceActions, withHashes, type MemberRow} from './maintenance.js';
 
-export type MemberRow = ClusterMember;
+export type {MemberRow};
 
 /**
  * Why a member is not healthy, short enough for a cell: the socket error code or "no answer"
@@ -29,7 +30,8 @@ function statusCell(m: MemberRow, pick: (s: NonNullable<MemberRow['status']>) =>
 export const members: ResourceDef<MemberRow> = {
   id: 'members',
   title: 'Members',
-  aliases: ['member', 'mem'],
+  // the endpoint status of every member, as `etcdctl endpoint status --cluster` has it
+  aliases: ['member', 'mem', 'endpoints', 'ep'],
   daemon: 'etcd',
   namespaced: false,
   columns: [
@@ -41,13 +43,16 @@ export const members: ResourceDef<MemberRow> = {
     {id: 'raft-term', header: 'RAFT TERM', sortKey: 'T', align: 'right', cell: (r) => statusCell(r, (s) => s.raftTerm), sortValue: (r) => Number(r.status?.raftTerm ?? -1)},
     {id: 'raft-index', header: 'RAFT INDEX', sortKey: 'X', align: 'right', cell: (r) => statusCell(r, (s) => s.raftIndex), sortValue: (r) => Number(r.status?.raftIndex ?? -1)},
     {id: 'db-size', header: 'DB SIZE', sortKey: 'S', align: 'right', cell: (r) => formatBytes(r.status?.dbSize), sortValue: (r) => r.status?.dbSize ?? -1, descendingFirst: true},
+    {id: 'db-in-use', header: 'IN USE', sortKey: 'U', align: 'right', cell: (r) => formatBytes(r.status?.dbSizeInUse), sortValue: (r) => r.status?.dbSizeInUse ?? -1, descendingFirst: true},
     {id: 'version', header: 'VERSION', sortKey: 'V', cell: (r) => statusCell(r, (s) => s.version)},
-    {id: 'health', header: 'HEALTH', sortKey: 'H', grow: true, cell: healthText},
+    {id: 'health', header: 'HEALTH', sortKey: 'H', cell: healthText},
+    {id: 'hashkv', header: 'HASHKV (h)', grow: true, cell: hashCell},
   ],
   defaultSort: {column: 'name'},
   rowKey: (r) => r.id,
-  load: async (ctx) => (await clusterInfo(ctx.etcd)).members,
+  load: async (ctx) => withHashes(ctx, (await clusterInfo(ctx.etcd)).members),
   actions: [
+    ...maintenanceActions,
     describeAction(
       (r) => `member ${r.name || r.id}`,
       async (r, {ctx}) => {

@@ -107,8 +107,10 @@ test('a member row: leader marker, URLs, raft term and index, DB size, version, 
     'RAFT TERM': '4',
     'RAFT INDEX': '1234',
     'DB SIZE': '20.0 KiB',
+    'IN USE': '16.0 KiB',
     VERSION: '3.4.23',
     HEALTH: 'ok',
+    'HASHKV (h)': '-',
   });
   const follower = cells(members.columns, member({isLeader: false, peerUrls: ['http://a:2380', 'http://b:2380']}));
   assert.equal(follower.LEADER, '');
