@@ -11,6 +11,8 @@ export interface TreeState {
   selected: number;
   top: number;
   filter: string;
+  /** The key whose Secret data the preview shows decoded (x); nothing else is ever revealed. */
+  reveal?: string;
 }
 
 export interface TreeModel extends ViewModel {
