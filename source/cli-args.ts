@@ -21,6 +21,7 @@ const FLAGS: Record<string, {kind: Kind; short?: string; key: keyof CliFlags; ex
   view: {kind: 'string', key: 'view', example: '--view containers'},
   refresh: {kind: 'number', key: 'refresh', example: '--refresh 2'},
   shell: {kind: 'string', key: 'shell', example: '--shell /bin/sh'},
+  node: {kind: 'string', key: 'node', example: '--node worker-1'},
   'log-tail': {kind: 'number', key: 'logTail', example: '--log-tail 200'},
   'log-lines': {kind: 'number', key: 'logKeep', example: '--log-lines 5000'},
   help: {kind: 'boolean', short: 'h', key: 'help'},
@@ -115,6 +116,8 @@ export function helpText(viewIds: string[]): string {
     --shell <command>           what s runs in a container (env UNDOCK_SHELL; default bash, else sh)
     --log-tail <n>              lines a log view starts with (default 200)
     --log-lines <n>             lines a log view keeps in memory (default 5000, at most ${LIMITS.logKeep.max})
+    --node <name>               the Kubernetes node this is, for :drift (default: the node etcd binds
+                                this node's CRI pods to, else the hostname)
     --help                      show this help
     --version                   show undock's version
 

@@ -25,6 +25,8 @@ export interface Config {
   /** runc state folder and cgroup parent for containers undock runs (unset: runc's and containerd's defaults). */
   runcRoot?: string;
   cgroupParent?: string;
+  /** The Kubernetes node this is, for :drift (unset: found from the CRI pods' API objects, else the hostname). */
+  node?: string;
 }
 
 export interface FlagValues {
@@ -38,6 +40,7 @@ export interface FlagValues {
   logTail?: number;
   logKeep?: number;
   shell?: string;
+  node?: string;
   cacert?: string;
   cert?: string;
   key?: string;
@@ -115,6 +118,7 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     logTail: bounded('--log-tail', LIMITS.logTail, flags.logTail ?? 200),
     logKeep: bounded('--log-lines', LIMITS.logKeep, flags.logKeep ?? 5000),
     shell: (flags.shell ?? env.UNDOCK_SHELL ?? '').split(/\s+/).filter(Boolean),
+    node: flags.node || undefined,
     runcRoot: env.UNDOCK_RUNC_ROOT || undefined,
     cgroupParent: env.UNDOCK_CGROUP_PARENT || undefined,
     logDir: env.UNDOCK_LOG_DIR || path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local/state'), 'undock/logs'),
