@@ -43,5 +43,5 @@ test('seed twice in a row exits 0 both times, even over a snapshot left without 
   const containers = ctr('default', 'containers', 'ls', '-q').trim().split('\n');
   for (const id of ['web', 'worker', 'batch-job', 'failed-job', 'unstarted']) assert.ok(containers.includes(id), `container ${id}`);
   const pods = (await cri.listPodSandboxes()).filter((p) => p.labels['undock.dev/seed'] === 'true');
-  assert.deepEqual(pods.map((p) => `${p.namespace}/${p.name}:${p.state}`).sort(), ['default/nginx-7d9f:ready', 'kube-system/coredns-5d78:ready']);
+  assert.deepEqual(pods.map((p) => `${p.namespace}/${p.name}:${p.state}`).sort(), ['default/nginx-7d9f:ready', 'default/stale-5c8d:ready', 'kube-system/coredns-5d78:ready']);
 });
