@@ -8,9 +8,10 @@ import {podContainers} from './pod-containers/index.js';
 import {pods} from './pods/index.js';
 import {processes} from './processes/index.js';
 import type {AnyResource} from './types.js';
+import {usedBy} from './used-by/index.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, podContainers, leases, members, usedBy];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();

@@ -1,6 +1,7 @@
 import {deleteContainer, getContainer} from '../../data/containerd/containers.js';
 import {getTask, killTask, pauseTask, resumeTask, startTask, stopTask} from '../../data/containerd/tasks.js';
 import {confirm, describeAction} from '../confirm.js';
+import {imageLink} from '../links.js';
 import type {Action, ActionResult} from '../types.js';
 import type {ContainerRow} from './source.js';
 import {logsAction, shellAction, type ContainerTarget} from './exec-and-logs.js';
@@ -35,6 +36,9 @@ function taskLine(r: ContainerRow): string {
 function notRunning(r: ContainerRow): string | undefined {
   return r.status === 'running' || r.status === 'paused' ? undefined : `${who(r)} is not running (${r.status})`;
 }
+
+/** `i`: the container's image. */
+const imageAction: Action<ContainerRow> = {id: 'image', keys: ['i'], label: 'its image', run: (r, {ctx, scope}) => imageLink(ctx, scope.namespace, r)};
 
 export const containerActions: Action<ContainerRow>[] = [
   {
@@ -136,4 +140,5 @@ export const containerActions: Action<ContainerRow>[] = [
       });
     },
   },
+  imageAction,
 ];
