@@ -20,6 +20,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Etcd3, type IRequestOp } from 'etcd3';
+import { encodeK8sObject } from '../../source/data/k8s/object.js';
 import { IMAGE, jobPod, missingPod, NODE_IP as WORKER_IP, NODE_NAME, NODE_UID, runningPods, workloads } from './seed-cluster.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,8 +48,30 @@ const ago = (seconds: number) => new Date(Math.floor((NOW - seconds * 1000) / 10
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const kv: Array<[string, Buffer]> = [];
+const encoded = new Map<string, number>();
+const asJson = new Map<string, string>();
+/**
+ * An object is stored as kube-apiserver stores it: `k8s\0` protobuf through undock's own encoder
+ * for a kind its protos have; JSON otherwise (as kube-apiserver does for CRDs), and the summary
+ * says which kinds and why.
+ */
 const put = (key: string, value: unknown) => {
-  kv.push([key, Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))]);
+  if (Buffer.isBuffer(value) || typeof value === 'string') {
+    kv.push([key, Buffer.isBuffer(value) ? value : Buffer.from(value)]);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const kind = `${obj.apiVersion}/${obj.kind}`;
+  if (typeof obj.kind === 'string' && typeof obj.apiVersion === 'string' && obj.kind !== 'RangeAllocation') {
+    try {
+      kv.push([key, encodeK8sObject(JSON.parse(JSON.stringify(obj)))]);
+      encoded.set(kind, (encoded.get(kind) ?? 0) + 1);
+      return;
+    } catch (e) {
+      if (!asJson.has(kind)) asJson.set(kind, e instanceof Error ? e.message : String(e));
+    }
+  }
+  kv.push([key, Buffer.from(JSON.stringify(value))]);
 };
 
 const NODE = 'node-1';
@@ -562,6 +585,12 @@ for (const e of events) {
   });
 }
 
+// A Secret encrypted at rest (EncryptionConfiguration aescbc, key "key1"): kube-apiserver writes
+// the provider prefix and the ciphertext (IV + blocks). Random bytes here: undock never decrypts.
+const cipher = Buffer.alloc(16 + 16 * 12);
+for (let i = 0; i < cipher.length; i++) cipher[i] = Math.floor(rand() * 256);
+put('/registry/secrets/default/api-token', Buffer.concat([Buffer.from('k8s:enc:aescbc:v1:key1:'), cipher]));
+
 // --------------------------------------------------- special + non-k8s keys --
 const blob = Buffer.alloc(512);
 for (let i = 0; i < blob.length; i++) blob[i] = Math.floor(rand() * 256);
@@ -613,6 +642,10 @@ async function main() {
     console.log('  ' + [...byKind.entries()].map(([k, n]) => `${k}:${n}`).join(' '));
     console.log(`  ${LEASED_KEY} under lease ${BigInt(grant.ID).toString(16)} (TTL ${grant.TTL} s); /registry/binary/blob = 512 random bytes`);
     console.log(`  ${realPodNote}`);
+    console.log(`  k8s protobuf: ${[...encoded].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; /registry/secrets/default/api-token encrypted at rest (aescbc, key1)`);
+    if (asJson.size) console.log(`  JSON (no protobuf schema in undock for): ${[...asJson.keys()].join(', ')}`);
+    const surprising = [...asJson].filter(([, why]) => !why.startsWith('no schema'));
+    for (const [k, why] of surprising) console.log(`  warning: ${k} stored as JSON: ${why}`);
   } finally {
     client.close();
   }

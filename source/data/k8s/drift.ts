@@ -114,7 +114,7 @@ export function compareNode(node: string, apiPods: ApiPod[], runtime: RuntimePod
       findings.push({
         kind: 'orphan', namespace: s.namespace, name: s.name, sandboxId: s.id, sandboxUid: uid,
         detail: `no /registry/pods/${s.namespace}/${s.name}`,
-        meaning: 'the API has no such pod (deleted while the kubelet was away, or not made by one): nothing will stop it',
+        meaning: 'no API object: deleted while the kubelet was away, or no kubelet made it; nothing here will stop it',
       });
     }
   }
@@ -126,7 +126,7 @@ export function compareNode(node: string, apiPods: ApiPod[], runtime: RuntimePod
       findings.push({
         kind: 'missing', namespace: p.namespace, name: p.name, key: p.key, apiUid: p.uid,
         detail: `bound to ${node}, phase ${p.phase || 'unknown'}, no sandbox`,
-        meaning: 'the API expects it to run here and the runtime has no sandbox for it',
+        meaning: 'the API expects it to run here; the runtime has no sandbox for it',
       });
       continue;
     }
