@@ -1,6 +1,7 @@
 import type {ValueDescription} from '../data/values/decode.js';
 import type {FieldNode} from '../data/values/protobuf.js';
 import {formatBytes} from '../resources/format.js';
+import {k8sObjectLines, unknownKindHead, type K8sLineOptions} from './k8s-lines.js';
 import {colorJsonText, safeLine, type Line} from './yaml.js';
 
 /** A schema-less protobuf tree: field numbers, nested messages indented, strings quoted; sanitised. */
@@ -28,23 +29,29 @@ function rawFieldLines(nodes: FieldNode[], indent: string): Line[] {
 }
 
 /** What the preview shows for a value: decoded by kind, with what is cut said at the end; sanitised. */
-export function valueLines(d: ValueDescription): Line[] {
-  return rawValueLines(d).map(safeLine);
+export function valueLines(d: ValueDescription, opts: K8sLineOptions = {}): Line[] {
+  return rawValueLines(d, opts).map(safeLine);
 }
 
-function rawValueLines(d: ValueDescription): Line[] {
+function rawValueLines(d: ValueDescription, opts: K8sLineOptions): Line[] {
+  const named = k8sObjectLines(d, opts);
+  if (named) return named;
   const lines: Line[] = [];
   switch (d.kind) {
     case 'empty':
       lines.push([{text: '(empty value)', color: 'gray'}]);
       break;
-    case 'k8s':
+    case 'k8s': {
+      // a kind without a schema, or protobuf that did not decode with it: today's field tree
+      const head = unknownKindHead(d);
+      lines.push(head.lines[0]!);
       lines.push([{text: 'apiVersion: ', color: 'cyan'}, {text: d.k8s!.apiVersion, color: 'green'}]);
       lines.push([{text: 'kind: ', color: 'cyan'}, {text: d.k8s!.kind, color: 'green'}]);
-      lines.push([{text: '# Kubernetes protobuf (k8s\\0), decoded without its schema: field numbers', color: 'gray'}]);
-      if (d.k8s!.object.length) lines.push(...rawFieldLines(d.k8s!.object, ''));
+      lines.push(...head.lines.slice(1));
+      if (d.k8s!.object.length) lines.push(...rawFieldLines(head.rest(d.k8s!.object), ''));
       else if (d.k8s!.raw) lines.push([{text: `<${d.k8s!.raw.length} bytes that are not protobuf>`, color: 'gray'}]);
       break;
+    }
     case 'json':
       lines.push(...colorJsonText(d.text ?? ''));
       break;

@@ -1,3 +1,4 @@
+import {Note} from '../data/k8s/display.js';
 import {hasUnsafe, sanitize} from '../data/text/sanitize.js';
 
 /** A piece of a rendered line and its colour; `escape` marks what sanitising put in (drawn dimmed). */
@@ -19,21 +20,35 @@ function quote(s: string): string {
   return `"${s.replace(/["\\]/g, '\\$&')}"`;
 }
 
-const PLAIN = /^[A-Za-z_/][\w./:@+-]*$/;
-const NEEDS_QUOTES = /^(true|false|null|yes|no|on|off|~|-?\d[\d_.eE+-]*)$/i;
+const PLAIN_KEY = /^[A-Za-z_/][\w./:@+-]*$/;
+/** What YAML 1.1 would read as something else than a string (kubectl's go-yaml quotes these). */
+const NOT_A_STRING = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.(inf|nan)|0x[\da-f_]+|0o?[0-7_]+|\d{4}-\d\d?-\d\d?([Tt ].*)?)$/i;
+const FIRST_INDICATOR = /^[#,[\]{}&*!|>'"%@`]|^[-?:](\s|$)/;
+
+function looksLikeNumber(s: string): boolean {
+  const n = s.replace(/_/g, '');
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(n);
+}
+
+/** A string go-yaml writes without quotes in a block: no indicator first, no ": " or " #", not another type's text. */
+function plain(s: string): boolean {
+  if (s === '' || s.trim() !== s || hasUnsafe(s) || /[\t\n\r]/.test(s)) return false;
+  if (FIRST_INDICATOR.test(s) || s.includes(': ') || s.includes(' #') || s.endsWith(':')) return false;
+  return !NOT_A_STRING.test(s) && !looksLikeNumber(s);
+}
 
 function scalar(v: unknown): Segment {
+  if (v instanceof Note) return {text: v.text, color: 'gray'};
   if (v === null || v === undefined) return {text: 'null', color: 'gray'};
   if (typeof v === 'number' || typeof v === 'bigint') return {text: String(v), color: 'magenta'};
   if (typeof v === 'boolean') return {text: String(v), color: 'yellow'};
   if (v instanceof Date) return {text: v.toISOString(), color: 'green'};
   const s = String(v);
-  if (s !== '' && PLAIN.test(s) && !NEEDS_QUOTES.test(s)) return {text: s, color: 'green'};
-  return {text: quote(s), color: 'green'};
+  return {text: plain(s) ? s : quote(s), color: 'green'};
 }
 
 function key(k: string): Segment {
-  return {text: PLAIN.test(k) && !NEEDS_QUOTES.test(k) ? k : quote(k), color: 'cyan'};
+  return {text: PLAIN_KEY.test(k) && plain(k) ? k : quote(k), color: 'cyan'};
 }
 
 function isEmptyContainer(v: unknown): boolean {
@@ -41,7 +56,7 @@ function isEmptyContainer(v: unknown): boolean {
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v) && !(v instanceof Note);
 }
 
 function normalise(v: unknown): unknown {

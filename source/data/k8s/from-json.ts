@@ -100,6 +100,8 @@ export function jsonToMessage(type: protobuf.Type, v: unknown, path: string): Ms
       out[f.name] = {}; // Go writes a zero metav1.Time as null, and its protobuf as an empty message
     }
   }
+  // an embedded object (a StatefulSet's volumeClaimTemplates) has no TypeMeta on the wire
+  if (type.fields.metadata?.type.endsWith('ObjectMeta')) for (const k of ['apiVersion', 'kind']) used.add(k);
   for (const k of Object.keys(v)) if (!used.has(k)) fail(`${path}.${k}`, `not a field of ${type.name} in undock's protos`);
   return out;
 }

@@ -36,6 +36,7 @@ function decodeObject(apiVersion: string, kindName: string, raw: Uint8Array): K8
     if (k) {
       const type = k8sType(k.type);
       const body = messageToJson(type, type.decode(raw) as unknown as Msg) as Record<string, Json>;
+      applyDefaults(kindName, body);
       return {ok: true, encoding: 'protobuf', ...head, object: {...head, ...body}, known: true};
     }
     // Every API object has its ObjectMeta as field 1: read that much of a kind undock has no schema for.
@@ -51,6 +52,14 @@ function decodeObject(apiVersion: string, kindName: string, raw: Uint8Array): K8
     return {ok: true, encoding: 'protobuf', ...head, object: metadata ? {...head, metadata} : {...head}, known: false};
   } catch (err) {
     return {ok: false, reason: `the ${kindName || 'object'}'s protobuf does not parse (${err instanceof Error ? err.message : String(err)})`};
+  }
+}
+
+/** What kube-apiserver's defaulting adds on every read, where kubectl shows it. */
+function applyDefaults(kindName: string, body: Record<string, Json>): void {
+  const spec = body.spec as Record<string, Json> | undefined;
+  if (kindName === 'StatefulSet' && Array.isArray(spec?.volumeClaimTemplates)) {
+    spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t) => ({apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...(t as Record<string, Json>)}));
   }
 }
 

@@ -1,9 +1,22 @@
 import {isUtf8} from 'node:buffer';
+import {encryptedAtRest, type EncryptedAtRest} from '../k8s/encryption.js';
+import {readK8sObject} from '../k8s/object.js';
 import {decodeBytes} from '../text/sanitize.js';
 import {scanJson} from './json-text.js';
 import {decodeFields, readRawFieldsPrefix, stringField, type FieldNode} from './protobuf.js';
 
-export type ValueKind = 'empty' | 'text' | 'json' | 'yaml' | 'binary' | 'k8s';
+export type ValueKind = 'empty' | 'text' | 'json' | 'yaml' | 'binary' | 'k8s' | 'encrypted';
+
+/** A Kubernetes object decoded with undock's protos (k8s protobuf) or parsed (JSON-stored). */
+export interface K8sObject {
+  encoding: 'protobuf' | 'json';
+  apiVersion: string;
+  kind: string;
+  /** kubectl's JSON of it; for a kind without a schema, apiVersion, kind and metadata only */
+  object: Record<string, unknown>;
+  /** undock has this kind's schema */
+  known: boolean;
+}
 
 export interface K8sValue {
   apiVersion: string;
@@ -28,6 +41,12 @@ export interface ValueDescription {
   /** JSON: how deeply its arrays and objects nest (deeper than 64 levels is shown compact) */
   depth?: number;
   k8s?: K8sValue;
+  /** the object with field names: a k8s value that decoded, or JSON with apiVersion and kind */
+  object?: K8sObject;
+  /** why a k8s value of a known kind did not decode with its schema (the field tree is shown) */
+  objectError?: string;
+  /** `k8s:enc:...`: what kube-apiserver encrypted it with */
+  encrypted?: EncryptedAtRest;
   /** hexdump -C style lines (offset, 16 bytes in hex, ASCII) of the first bytes */
   hex?: string;
   /** `text` or `hex` shows only the start of the value */
@@ -45,6 +64,8 @@ export interface DescribeOptions {
 export const K8S_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 /** JSON is checked (and pretty-printed) only up to this size; larger values show as text. */
 const MAX_PARSE_BYTES = 8 * 1024 * 1024;
+/** A JSON value is read as a Kubernetes object up to this size (etcd's default request limit is 1.5 MiB). */
+const MAX_OBJECT_BYTES = 2 * 1024 * 1024;
 /** Nesting past this is written compactly: indentation grows with depth squared. */
 export const MAX_INDENT_DEPTH = 64;
 
@@ -55,9 +76,11 @@ export function describeValue(value: Buffer, opts: DescribeOptions = {}): ValueD
   const size = value.length;
   if (size === 0) return {kind: 'empty', size, truncated: false};
 
+  const encrypted = encryptedAtRest(value);
+  if (encrypted) return {kind: 'encrypted', size, encrypted, truncated: false};
   if (size >= K8S_MAGIC.length && value.subarray(0, 4).equals(K8S_MAGIC)) {
     const k8s = decodeK8sEnvelope(value.subarray(4));
-    if (k8s) return {kind: 'k8s', size, k8s, truncated: false};
+    if (k8s) return {kind: 'k8s', size, k8s, truncated: false, ...k8sObject(value)};
   }
 
   const head = size > maxText ? utf8Prefix(value, maxText) : value;
@@ -70,7 +93,13 @@ export function describeValue(value: Buffer, opts: DescribeOptions = {}): ValueD
       const scan = scanJson(full, {maxChars: maxText, maxIndentDepth: MAX_INDENT_DEPTH});
       if (scan.valid) {
         const shown = clip(scan.text, maxText);
-        return {kind: 'json', size, depth: scan.depth, text: shown.text, truncated: shown.truncated || scan.truncated};
+        const out: ValueDescription = {kind: 'json', size, depth: scan.depth, text: shown.text, truncated: shown.truncated || scan.truncated};
+        // JSON-stored objects (CRDs, clusters before 1.6): a tree only for the depth the YAML indents
+        if (scan.depth <= MAX_INDENT_DEPTH && size <= MAX_OBJECT_BYTES && /"apiVersion"/.test(full) && /"kind"/.test(full)) {
+          const {object} = k8sObject(value);
+          if (object) return {...out, object, truncated: false};
+        }
+        return out;
       }
       // not JSON after all: text or YAML below
     }
@@ -80,6 +109,12 @@ export function describeValue(value: Buffer, opts: DescribeOptions = {}): ValueD
 
   const shown = value.subarray(0, maxHex);
   return {kind: 'binary', size, hex: hexDump(shown), truncated: shown.length < size};
+}
+
+function k8sObject(value: Buffer): Pick<ValueDescription, 'object' | 'objectError'> {
+  const r = readK8sObject(value);
+  if (!r.ok) return {objectError: r.reason};
+  return {object: {encoding: r.encoding, apiVersion: r.apiVersion, kind: r.kind, object: r.object, known: r.known}};
 }
 
 function clip(text: string, maxBytes: number): {text: string; truncated: boolean} {
