@@ -9,7 +9,7 @@ import type {ActionResult, DataContext} from './types.js';
 
 /** Opens the key tree at `key` (the view registers as `keys`), with a line of what the link found. */
 export function openKey(key: string, note: string): ActionResult {
-  return {kind: 'view', view: 'keys', payload: {target: key, note, crumb: key}};
+  return {kind: 'view', view: 'keys', payload: {target: key, note, crumb: key.replace(/^\/registry\//, '')}};
 }
 
 /**

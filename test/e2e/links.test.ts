@@ -98,7 +98,7 @@ test('from a pod\'s key: p its sandbox, c its containers; o walks Pod -> Replica
   await atKey(s, '/registry/deployments/default/nginx', /owner of \/registry\/replicasets\/default\/nginx-7d9f: Deployment nginx/);
   await s.waitFor(/\bkind: Deployment\b/, STEP);
   await s.press('o');
-  await s.waitFor(/has no ownerReferences: nothing owns it/, STEP);
+  await s.waitFor(/has no ownerReferences:\s+nothing owns it/, STEP);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });
