@@ -11,6 +11,11 @@ const RETRY_MS = 2_000;
 /** Watch events come in bursts (a Deployment scaled): one change call per burst. */
 const COALESCE_MS = 10;
 
+/** Why the Pods cannot be read: etcd's failure, not the runtime's (the header marks etcd). */
+export class PodWatchError extends Error {
+  readonly daemon = 'etcd' as const;
+}
+
 export class ApiPodWatch {
   /** key -> the Pod stored there (values that are not readable Pods are left out). */
   readonly pods = new Map<string, ApiPod>();
@@ -64,7 +69,7 @@ export class ApiPodWatch {
   /** Resolves once the Pods are loaded; rejects with what failed while etcd cannot be read. */
   ready(): Promise<void> {
     if (this.loaded && !this.error) return Promise.resolve();
-    if (this.error) return Promise.reject(new Error(this.error));
+    if (this.error) return Promise.reject(new PodWatchError(this.error));
     return new Promise((resolve, reject) => this.waiters.push({resolve, reject}));
   }
 
@@ -97,7 +102,7 @@ export class ApiPodWatch {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) {
-      if (this.error) w.reject(new Error(this.error));
+      if (this.error) w.reject(new PodWatchError(this.error));
       else w.resolve();
     }
   }
