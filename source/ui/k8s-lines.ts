@@ -23,7 +23,8 @@ export function k8sObjectLines(d: ValueDescription, opts: K8sLineOptions = {}): 
     ];
   }
   const o = d.object;
-  if (!o || !o.known) return undefined;
+  // JSON carries its field names whatever the kind; protobuf needs the kind's schema
+  if (!o || (o.encoding === 'protobuf' && !o.known)) return undefined;
   const lines: Line[] = [];
   const how = o.encoding === 'protobuf' ? 'Kubernetes protobuf (k8s\\0), decoded with its schema' : 'stored as JSON';
   lines.push(note(`# ${o.apiVersion} ${o.kind}, ${how}`));

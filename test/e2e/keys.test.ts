@@ -128,9 +128,10 @@ test('a Kubernetes protobuf value shows decoded in the preview and in the descri
   await s.type(`${folder}k8s/`);
   await s.press('enter');
   await s.waitFor(() => treeRowName(selectedTreeLine(s)?.text ?? '') === key);
-  const preview = await s.waitFor(/apiVersion: v1[\s\S]*kind: Pod[\s\S]*"pi-dqtsw"/);
+  const preview = await s.waitFor(/apiVersion: v1[\s\S]*kind: Pod[\s\S]*name: pi-dqtsw/);
   assert.match(preview, /\d+\.\d KiB · k8s · v1 · create \d+ · mod \d+/);
-  assert.match(preview, /"default"/, 'the namespace is in the field tree');
+  assert.match(preview, /# v1 Pod, Kubernetes protobuf \(k8s\\0\), decoded with its schema/);
+  assert.match(preview, / {2}namespace: default/, 'the namespace by its field name');
 
   await s.press('enter');
   // The preview shows "kind: Pod" too: wait for the describe view's own title and fields.
@@ -138,7 +139,7 @@ test('a Kubernetes protobuf value shows decoded in the preview and in the descri
   assert.match(detail, /kind: k8s/);
   assert.match(detail, new RegExp(`size: ${stored.length}`));
   assert.match(detail, /apiVersion: v1/);
-  assert.match(detail, /pi-dqtsw/);
+  assert.match(detail, /name: pi-dqtsw/);
   await s.press('esc');
   await s.waitFor(() => treeRowName(selectedTreeLine(s)?.text ?? '') === key);
   await s.press('q');

@@ -3,6 +3,10 @@ import {isPrintableText} from '../values/protobuf.js';
 /** A value shown as a note instead of its content (folded managedFields, masked Secret data). */
 export class Note {
   constructor(readonly text: string) {}
+  /** JSON views show the note as text */
+  toJSON(): string {
+    return this.text;
+  }
 }
 
 export interface DisplayOptions {

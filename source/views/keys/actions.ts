@@ -8,6 +8,8 @@ import {countPrefix, getValue} from '../../data/etcd/keys.js';
 import {createKey, deleteKey, deletePrefix, keyHistory, putIfUnchanged} from '../../data/etcd/edit.js';
 import {UndockError} from '../../data/errors.js';
 import {describeValue, MAX_INDENT_DEPTH, type ValueDescription} from '../../data/values/decode.js';
+import {displayObject} from '../../data/k8s/display.js';
+import {encryptedLine} from '../../data/k8s/encryption.js';
 import {formatBytes} from '../../resources/format.js';
 import {confirm} from '../../resources/confirm.js';
 import {atExit} from '../../terminal/at-exit.js';
@@ -19,7 +21,11 @@ const DESCRIBE_TREE_BYTES = 128 * 1024;
 
 /** A value as a person reads it in a describe view: decoded the way the preview shows it. */
 export function valueForDescribe(value: Buffer, d: ValueDescription = describeValue(value)): unknown {
+  // a Kubernetes object with field names; a Secret's data stays masked here (x reveals it in the preview only)
+  if (d.object && (d.object.known || d.object.encoding === 'json')) return displayObject(d.object.object);
   switch (d.kind) {
+    case 'encrypted':
+      return encryptedLine(d.encrypted!);
     case 'k8s':
       return {apiVersion: d.k8s!.apiVersion, kind: d.k8s!.kind, encoding: 'Kubernetes protobuf, decoded without its schema', fields: d.k8s!.object};
     case 'json':

@@ -11,6 +11,10 @@ const rowOf = (env: Env) => env.model.selection as TreeRow | undefined;
 const feedOf = (env: Env) => (env.model as TreeModel).feed;
 const readOnlyV2 = (env: Env) => (env.frame.state.api === 'v2' ? 'the v2 keyspace is read-only in undock' : undefined);
 const needsRow = (env: Env) => (rowOf(env) ? undefined : 'nothing selected');
+const previewSecret = (env: Env) => {
+  const o = feedOf(env).preview.getState().description?.object;
+  return o?.known && o.apiVersion === 'v1' && o.kind === 'Secret' ? undefined : 'x reveals the data of a Secret; the preview shows no Secret';
+};
 const needsKey = (what: string) => (env: Env) => needsRow(env) ?? (rowOf(env)!.folder ? `${what} a key, not a folder` : undefined);
 
 /** The key tree's controller: open and close folders, edit, create, delete, history, reload. */
@@ -92,6 +96,18 @@ export const treeBindings: ViewBinding<TreeState>[] = [
     hint: true,
     disabledReason: (env) => readOnlyV2(env) ?? needsKey('h shows the history of')(env),
     run: (env) => env.app.apply(historyOf(env.app.ctx.etcd, rowOf(env)!)),
+  },
+  {
+    id: 'reveal',
+    keys: ['x'],
+    label: 'reveal / mask Secret data',
+    hint: true,
+    disabledReason: previewSecret,
+    // Nothing is reported: the decoded data is on screen only, never in :messages or a log.
+    run: (env) => {
+      const key = feedOf(env).preview.getState().key;
+      env.app.update(env.frame, {reveal: env.frame.state.reveal === key ? undefined : key});
+    },
   },
   {id: 'reload', keys: ['R'], label: 'reload the tree', run: (env) => feedOf(env).start('reloaded')},
   ...linkBindings,

@@ -15,6 +15,8 @@ export interface TreeState {
   target?: string;
   /** Said above the tree: what the cross-link found (a uid mismatch, whose owner this is). */
   note?: string;
+  /** The key whose Secret data the preview shows decoded (x); nothing else is ever revealed. */
+  reveal?: string;
 }
 
 export interface TreeModel extends ViewModel {

@@ -50,6 +50,8 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   }, [app, frame, selected, top, model.targetFound]);
   useEffect(() => {
     feed.select(current && !current.folder ? current.path : undefined);
+    // revealed Secret data is masked again as soon as another row is selected
+    if (frame.state.reveal !== undefined && frame.state.reveal !== current?.path) app.update(frame, {reveal: undefined});
   }, [feed, current?.path, current?.folder]);
   useEffect(() => {
     feed.wantSizes(visible.filter((r) => !r.folder).map((r) => r.path));
@@ -98,7 +100,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
         </Box>
         {preview.key ? (
           <Box flexDirection="column" width={previewWidth} marginLeft={1}>
-            <Preview preview={preview} width={previewWidth} height={bodyHeight} />
+            <Preview preview={preview} width={previewWidth} height={bodyHeight} reveal={frame.state.reveal !== undefined && frame.state.reveal === preview.key} />
           </Box>
         ) : null}
       </Box>
@@ -118,8 +120,8 @@ function clipLine(line: Line, width: number): Line {
   return out;
 }
 
-function Preview({preview, width, height}: {preview: PreviewState; width: number; height: number}) {
-  const lines = useMemo(() => (preview.description ? valueLines(preview.description) : []), [preview.description]);
+function Preview({preview, width, height, reveal}: {preview: PreviewState; width: number; height: number; reveal: boolean}) {
+  const lines = useMemo(() => (preview.description ? valueLines(preview.description, {reveal}) : []), [preview.description, reveal]);
   if (preview.loading) {
     // Until the read answers, the key's name and nothing else: never another key's body.
     return (
