@@ -480,7 +480,8 @@ write_env() {
 }
 
 # -------------------------------------------------------------------- images --
-has_image() { ctr_ -n "$1" images ls -q 2>/dev/null | grep -qxF "$2"; }
+# grep reads the whole list: with pipefail, grep -q's early exit can SIGPIPE ctr and read as "absent"
+has_image() { ctr_ -n "$1" images ls -q 2>/dev/null | grep -xF "$2" >/dev/null; }
 
 import_image() { # NS ARCHIVE
   ctr_ -n "$1" images import --snapshotter "$SNAPSHOTTER" "$2" >>"$SB/images/import.log" 2>&1 ||

@@ -117,12 +117,14 @@ export function helpText(viewIds: string[]): string {
     --config <file>             config file (default $XDG_CONFIG_HOME/undock/config.yaml,
                                 else ~/.config/undock/config.yaml)
     --context <name>            start in this context of the config file (default its currentContext)
-    --node <name>               this node's name in the cluster (default the context's node)
     --view <name>               first view: ${viewIds.join(', ')} or an alias (default images)
     --refresh <seconds>         relist period, ${LIMITS.refresh.min} to ${LIMITS.refresh.max} (default 2)
     --shell <command>           what s runs in a container (env UNDOCK_SHELL; default bash, else sh)
     --log-tail <n>              lines a log view starts with (default 200)
     --log-lines <n>             lines a log view keeps in memory (default 5000, at most ${LIMITS.logKeep.max})
+    --node <name>               the Kubernetes node this is, for :drift and :nodes (default: the
+                                context's node, else the node etcd binds this node's CRI pods to,
+                                else the hostname)
     --help                      show this help
     --version                   show undock's version
 

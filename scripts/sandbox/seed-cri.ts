@@ -1,19 +1,20 @@
-// Seed the sandbox's CRI (containerd namespace k8s.io) with two pods, the way
+// Seed the sandbox's CRI (containerd namespace k8s.io) with three pods, the way
 // kubelet would create them: RunPodSandbox, CreateContainer, StartContainer.
 //
 //   CONTAINER_RUNTIME_ENDPOINT=unix://$SB/c.sock UNDOCK_SANDBOX=$SB npx tsx scripts/sandbox/seed-cri.ts
 //
 // Idempotent: pods it made before (same names, or label undock.dev/seed=true)
 // are stopped and removed first, together with their log folders.
-// Pods: default/nginx-7d9f (app=nginx), kube-system/coredns-5d78 (k8s-app=kube-dns);
-// each runs one busybox container logging a timestamped line every 2 s to
-// $SB/pods/<pod uid>/<container>/0.log (CRI log format).
-import { randomUUID } from 'node:crypto';
+// Pods (seed-cluster.ts, with the uids their API objects have): default/nginx-7d9f
+// (app=nginx), kube-system/coredns-5d78 (k8s-app=kube-dns), each running one busybox
+// container logging a timestamped line every 2 s to $SB/pods/<pod uid>/<container>/0.log
+// (CRI log format); and default/stale-5c8d, whose API object is gone (the orphan :drift shows).
 import { mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import {IMAGE, orphanPod, runningPods, type SeedPod} from './seed-cluster.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sb = process.env.UNDOCK_SANDBOX;
@@ -23,7 +24,6 @@ if (!sb || !endpoint) {
   process.exit(1);
 }
 const cgroupRoot = process.env.UNDOCK_CGROUP_PARENT ?? `/undock-${path.basename(sb).replace(/^undock-/, '').slice(0, 16)}`;
-const IMAGE = 'docker.io/library/busybox:latest';
 const SEED_LABEL = 'undock.dev/seed';
 
 const def = protoLoader.loadSync('cri/runtime/v1/api.proto', {
@@ -46,17 +46,9 @@ function call<T = any>(method: string, req: object, timeoutMs = 30_000): Promise
   });
 }
 
-type PodDef = { name: string; namespace: string; labels: Record<string, string>; container: string; script: string };
-const pods: PodDef[] = [
-  {
-    name: 'nginx-7d9f', namespace: 'default', labels: { app: 'nginx', 'pod-template-hash': '7d9f' }, container: 'nginx',
-    script: 'i=0; while true; do i=$((i+1)); echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) 10.0.0.$((i % 7 + 2)) \\"GET /index.html HTTP/1.1\\" 200 615 req=$i"; sleep 2; done',
-  },
-  {
-    name: 'coredns-5d78', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '5d78' }, container: 'coredns',
-    script: 'i=0; while true; do i=$((i+1)); echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) [INFO] 10.0.0.1:5353 - $i \\"A IN kubernetes.default.svc.cluster.local. udp 54\\" NOERROR qr,aa,rd 106 0.0001s"; [ $((i % 10)) = 0 ] && echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) [WARNING] plugin/health: slow check $i" >&2; sleep 2; done',
-  },
-];
+type PodDef = SeedPod;
+// The node's pods as the API has them (seed-cluster.ts), plus one whose API object is gone.
+const pods: PodDef[] = [...runningPods, orphanPod];
 
 // CRI removes the containers' cgroups but, like kubelet expects, not the pod's own
 function removePodCgroup(uid: string) {
@@ -84,7 +76,8 @@ async function removeOld() {
 }
 
 async function createPod(d: PodDef) {
-  const uid = randomUUID();
+  // The uid the API object has (seed-etcd.ts writes it from the same file).
+  const uid = d.uid;
   const logDir = path.join(sb!, 'pods', uid);
   mkdirSync(path.join(logDir, d.container), { recursive: true });
   const nsOpts = { network: 'POD', pid: 'CONTAINER', ipc: 'POD' };

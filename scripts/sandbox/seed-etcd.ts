@@ -20,6 +20,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Etcd3, type IRequestOp } from 'etcd3';
+import { encodeK8sObject } from '../../source/data/k8s/object.js';
+import { IMAGE, jobPod, missingPod, NODE_IP as WORKER_IP, NODE_NAME, NODE_UID, runningPods, workloads } from './seed-cluster.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const endpoints = (process.env.ETCDCTL_ENDPOINTS ?? process.env.UNDOCK_ETCD_ENDPOINTS ?? '').split(',').filter(Boolean);
@@ -46,12 +48,36 @@ const ago = (seconds: number) => new Date(Math.floor((NOW - seconds * 1000) / 10
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const kv: Array<[string, Buffer]> = [];
+const encoded = new Map<string, number>();
+const asJson = new Map<string, string>();
+/**
+ * An object is stored as kube-apiserver stores it: `k8s\0` protobuf through undock's own encoder
+ * for a kind its protos have; JSON otherwise (as kube-apiserver does for CRDs), and the summary
+ * says which kinds and why.
+ */
 const put = (key: string, value: unknown) => {
-  kv.push([key, Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))]);
+  if (Buffer.isBuffer(value) || typeof value === 'string') {
+    kv.push([key, Buffer.isBuffer(value) ? value : Buffer.from(value)]);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const kind = `${obj.apiVersion}/${obj.kind}`;
+  if (typeof obj.kind === 'string' && typeof obj.apiVersion === 'string' && obj.kind !== 'RangeAllocation') {
+    try {
+      kv.push([key, encodeK8sObject(JSON.parse(JSON.stringify(obj)))]);
+      encoded.set(kind, (encoded.get(kind) ?? 0) + 1);
+      return;
+    } catch (e) {
+      if (!asJson.has(kind)) asJson.set(kind, e instanceof Error ? e.message : String(e));
+    }
+  }
+  kv.push([key, Buffer.from(JSON.stringify(value))]);
 };
 
 const NODE = 'node-1';
 const NODE_IP = '192.168.56.10';
+// The node this sandbox's runtime is (seed-cluster.ts): node-1 is the control plane, elsewhere.
+const WORKER = { name: NODE_NAME, uid: NODE_UID, ip: WORKER_IP };
 const CLUSTER_AGE = 86400 * 41; // the "cluster" is 41 days old
 const nsUids: Record<string, string> = {};
 
@@ -130,19 +156,22 @@ type PodSpec = {
   owner?: { kind: string; name: string; uid: string; apiVersion: string };
   phase?: 'Running' | 'Succeeded' | 'Pending' | 'Failed'; crash?: boolean; hostNetwork?: boolean;
   priorityClassName?: string; serviceAccount?: string; restarts?: number;
+  /** Fixed by seed-cluster.ts for the pods of this sandbox's node (default: random, on node-1). */
+  uid?: string; node?: string; ip?: string;
 };
 let podIpNext = 2;
 const podIps: Record<string, string> = {}; // ns/name -> ip
-const podsByLabel: Array<{ ns: string; name: string; labels: Record<string, string>; ip: string; uid: string }> = [];
+const podsByLabel: Array<{ ns: string; name: string; labels: Record<string, string>; ip: string; uid: string; node?: string }> = [];
 const events: Array<{ ns: string; kind: string; name: string; uid: string; reason: string; message: string; type: string; age: number; count?: number; component?: string }> = [];
 
 function podObject(p: PodSpec) {
-  const podUid = uid();
-  const ip = p.hostNetwork ? NODE_IP : `10.244.0.${podIpNext++}`;
+  const podUid = p.uid ?? uid();
+  const node = p.node ?? NODE;
+  const ip = p.ip ?? (p.hostNetwork ? NODE_IP : `10.244.0.${podIpNext++}`);
   const phase = p.phase ?? 'Running';
   podIps[`${p.ns}/${p.name}`] = ip;
   const running = phase === 'Running' && !p.crash;
-  podsByLabel.push({ ns: p.ns, name: p.name, labels: p.labels, ip, uid: podUid });
+  podsByLabel.push({ ns: p.ns, name: p.name, labels: p.labels, ip, uid: podUid, node });
   const sa = p.serviceAccount ?? 'default';
   const containerStatuses = p.containers.map((c) => {
     const cid = 'containerd://' + pick(HEX, 64);
@@ -152,7 +181,7 @@ function podObject(p: PodSpec) {
     return { ...base, state: { running: { startedAt: ago(p.age - 3) } } };
   });
   events.push(
-    { ns: p.ns, kind: 'Pod', name: p.name, uid: podUid, reason: 'Scheduled', message: `Successfully assigned ${p.ns}/${p.name} to ${NODE}`, type: 'Normal', age: p.age, component: 'default-scheduler' },
+    { ns: p.ns, kind: 'Pod', name: p.name, uid: podUid, reason: 'Scheduled', message: `Successfully assigned ${p.ns}/${p.name} to ${node}`, type: 'Normal', age: p.age, component: 'default-scheduler' },
     ...p.containers.flatMap((c) => [
       { ns: p.ns, kind: 'Pod', name: p.name, uid: podUid, reason: 'Pulled', message: `Container image "${c.image}" already present on machine`, type: 'Normal', age: p.age - 1, component: 'kubelet' },
       { ns: p.ns, kind: 'Pod', name: p.name, uid: podUid, reason: 'Created', message: `Created container ${c.name}`, type: 'Normal', age: p.age - 1, component: 'kubelet' },
@@ -177,7 +206,7 @@ function podObject(p: PodSpec) {
         terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent',
       })),
       restartPolicy: phase === 'Succeeded' ? 'Never' : 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst',
-      serviceAccountName: sa, serviceAccount: sa, nodeName: NODE, securityContext: {}, schedulerName: 'default-scheduler',
+      serviceAccountName: sa, serviceAccount: sa, nodeName: node, securityContext: {}, schedulerName: 'default-scheduler',
       ...(p.hostNetwork ? { hostNetwork: true } : {}),
       ...(p.priorityClassName ? { priorityClassName: p.priorityClassName, priority: p.priorityClassName === 'system-node-critical' ? 2000001000 : 2000000000 } : { priority: 0 }),
       tolerations: [
@@ -194,7 +223,7 @@ function podObject(p: PodSpec) {
         { type: 'ContainersReady', status: running ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: ago(running ? p.age - 4 : 140) },
         { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: ago(p.age) },
       ],
-      hostIP: NODE_IP, podIP: ip, podIPs: [{ ip }], startTime: ago(p.age), containerStatuses,
+      hostIP: node === NODE ? NODE_IP : WORKER.ip, podIP: ip, podIPs: [{ ip }], startTime: ago(p.age), containerStatuses,
       qosClass: 'Burstable',
     },
   };
@@ -204,10 +233,8 @@ const addPod = (p: PodSpec) => put(`/registry/pods/${p.ns}/${p.name}`, podObject
 // workloads: deployments -> replicasets -> pods
 type Workload = { ns: string; name: string; replicas: number; image: string; port?: number; labels?: Record<string, string>; age: number; crash?: boolean; oldRevisions?: number; sa?: string; pcn?: string };
 const deployments: Workload[] = [
-  { ns: 'default', name: 'nginx', replicas: 3, image: 'docker.io/library/nginx:1.25.3', port: 80, age: 86400 * 6, oldRevisions: 2 },
   { ns: 'default', name: 'redis', replicas: 1, image: 'docker.io/library/redis:7.2.3', port: 6379, age: 86400 * 20 },
   { ns: 'default', name: 'api', replicas: 2, image: 'ghcr.io/example/api:v1.4.2', port: 8080, age: 3600 * 5, crash: true, oldRevisions: 1 },
-  { ns: 'kube-system', name: 'coredns', replicas: 2, image: 'registry.k8s.io/coredns/coredns:v1.10.1', port: 53, labels: { 'k8s-app': 'kube-dns' }, age: CLUSTER_AGE, sa: 'coredns', pcn: 'system-cluster-critical' },
   { ns: 'kube-system', name: 'metrics-server', replicas: 1, image: 'registry.k8s.io/metrics-server/metrics-server:v0.6.4', port: 4443, labels: { 'k8s-app': 'metrics-server' }, age: 86400 * 30, sa: 'metrics-server', pcn: 'system-cluster-critical' },
   { ns: 'monitoring', name: 'prometheus', replicas: 1, image: 'quay.io/prometheus/prometheus:v2.48.0', port: 9090, age: 86400 * 12, sa: 'prometheus' },
   { ns: 'monitoring', name: 'grafana', replicas: 1, image: 'docker.io/grafana/grafana:10.2.2', port: 3000, age: 86400 * 12, sa: 'grafana', oldRevisions: 1 },
@@ -260,6 +287,90 @@ for (const d of deployments) {
       });
     }
   }
+}
+
+// ------------------------------------------------------ this sandbox's node --
+// worker-1 runs this sandbox's runtime: its pods' names, uids and nodeName are the CRI pods' that
+// seed-cri.ts starts (seed-cluster.ts). One API pod has no sandbox (missing here), and the CRI
+// orphan stale-5c8d has no API object at all: the two findings :drift shows.
+put(`/registry/minions/${WORKER.name}`, {
+  kind: 'Node', apiVersion: 'v1',
+  metadata: {
+    name: WORKER.name, uid: WORKER.uid, creationTimestamp: ago(86400 * 30),
+    labels: { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': WORKER.name, 'kubernetes.io/os': 'linux' },
+    annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock', 'node.alpha.kubernetes.io/ttl': '0' },
+  },
+  spec: { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] },
+  status: {
+    capacity: { cpu: '2', memory: '4026500Ki', pods: '110' },
+    allocatable: { cpu: '2', memory: '3924100Ki', pods: '110' },
+    conditions: [
+      { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: ago(15), lastTransitionTime: ago(86400 * 30), reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+      { type: 'Ready', status: 'True', lastHeartbeatTime: ago(15), lastTransitionTime: ago(86400 * 30 - 40), reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+    ],
+    addresses: [{ type: 'InternalIP', address: WORKER.ip }, { type: 'Hostname', address: WORKER.name }],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: pick(HEX, 32), systemUUID: uid(), bootID: uid(), kernelVersion: '6.1.0-18-amd64', osImage: 'Debian GNU/Linux 12 (bookworm)',
+      containerRuntimeVersion: 'containerd://1.6.20', kubeletVersion: 'v1.28.4', kubeProxyVersion: 'v1.28.4', operatingSystem: 'linux', architecture: 'amd64',
+    },
+    images: [{ names: [IMAGE], sizeBytes: 1032000 }, { names: ['registry.k8s.io/pause:3.6'], sizeBytes: 301773 }],
+  },
+});
+put(`/registry/leases/kube-node-lease/${WORKER.name}`, {
+  kind: 'Lease', apiVersion: 'coordination.k8s.io/v1',
+  metadata: { name: WORKER.name, namespace: 'kube-node-lease', uid: uid(), creationTimestamp: ago(86400 * 30), ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: WORKER.name, uid: WORKER.uid }] },
+  spec: { holderIdentity: WORKER.name, leaseDurationSeconds: 40, renewTime: new Date(NOW - 3000).toISOString().replace('Z', '000Z') },
+});
+{
+  let ipNext = 2;
+  const byName = new Map(runningPods.map((p) => [p.name, p]));
+  for (const [name, w, ns, container, port, extra] of [
+    ['nginx', workloads.nginx, 'default', 'nginx', 80, {}],
+    ['coredns', workloads.coredns, 'kube-system', 'coredns', 53, { serviceAccount: 'coredns', priorityClassName: 'system-cluster-critical' }],
+  ] as const) {
+    const pod = byName.get(w.replicaSet)!;
+    const labels = Object.fromEntries(Object.entries(pod.labels).filter(([k]) => k !== 'pod-template-hash'));
+    const rsLabels = pod.labels;
+    const replicas = name === 'nginx' ? 2 : 1;
+    const ready = 1; // nginx's second replica is the missing pod
+    put(`/registry/deployments/${ns}/${name}`, {
+      kind: 'Deployment', apiVersion: 'apps/v1',
+      metadata: { name, namespace: ns, uid: w.deploymentUid, generation: 1, creationTimestamp: ago(86400 * 6), labels, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      spec: {
+        replicas, selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: container, image: IMAGE, ports: [{ containerPort: port, protocol: 'TCP' }] }], restartPolicy: 'Always' } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600,
+      },
+      status: {
+        observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready,
+        conditions: [{ type: 'Available', status: 'True', lastUpdateTime: ago(86400 * 6 - 30), lastTransitionTime: ago(86400 * 6 - 30), reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }],
+      },
+    });
+    put(`/registry/replicasets/${ns}/${w.replicaSet}`, {
+      kind: 'ReplicaSet', apiVersion: 'apps/v1',
+      metadata: {
+        name: w.replicaSet, namespace: ns, uid: w.replicaSetUid, generation: 1, creationTimestamp: ago(86400 * 6), labels: rsLabels,
+        annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/max-replicas': String(replicas + 1), 'deployment.kubernetes.io/revision': '1' },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: w.deploymentUid, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: { replicas, selector: { matchLabels: rsLabels }, template: { metadata: { labels: rsLabels }, spec: { containers: [{ name: container, image: IMAGE }] } } },
+      status: { replicas, fullyLabeledReplicas: replicas, readyReplicas: ready, availableReplicas: ready, observedGeneration: 1 },
+    });
+    const owner = { kind: 'ReplicaSet', name: w.replicaSet, uid: w.replicaSetUid, apiVersion: 'apps/v1' };
+    const here = [{ name: pod.name, uid: pod.uid }, ...(name === 'nginx' ? [missingPod] : [])];
+    for (const p of here) {
+      addPod({ ns, name: p.name, uid: p.uid, node: WORKER.name, ip: `10.244.1.${ipNext++}`, labels: rsLabels, age: 86400 * 6 - 10, containers: [{ name: container, image: IMAGE, port }], owner, ...extra });
+    }
+  }
+  const jobLabels = { 'batch.kubernetes.io/job-name': jobPod.job, 'job-name': jobPod.job };
+  put(`/registry/jobs/${jobPod.namespace}/${jobPod.job}`, {
+    kind: 'Job', apiVersion: 'batch/v1',
+    metadata: { name: jobPod.job, namespace: jobPod.namespace, uid: jobPod.jobUid, generation: 1, creationTimestamp: ago(3600 * 3), labels: jobLabels },
+    spec: { parallelism: 1, completions: 1, backoffLimit: 6, completionMode: 'NonIndexed', template: { metadata: { labels: jobLabels }, spec: { containers: [{ name: 'backup', image: IMAGE, command: ['sh', '-c', 'tar czf /backup/db.tgz /data'] }], restartPolicy: 'Never' } } },
+    status: { conditions: [{ type: 'Complete', status: 'True', lastProbeTime: ago(3600 * 3 - 40), lastTransitionTime: ago(3600 * 3 - 40) }], startTime: ago(3600 * 3), completionTime: ago(3600 * 3 - 40), succeeded: 1 },
+  });
+  addPod({ ns: jobPod.namespace, name: jobPod.name, uid: jobPod.uid, node: WORKER.name, ip: `10.244.1.${ipNext++}`, labels: jobLabels, age: 3600 * 3, phase: 'Succeeded', containers: [{ name: 'backup', image: IMAGE }], owner: { kind: 'Job', name: jobPod.job, uid: jobPod.jobUid, apiVersion: 'batch/v1' } });
 }
 
 // daemonsets, a statefulset, a job, static pods
@@ -352,7 +463,7 @@ for (const s of services) {
   const backends = s.selector
     ? podsByLabel.filter((p) => p.ns === s.ns && Object.entries(s.selector!).every(([k, v]) => p.labels[k] === v))
     : [{ ns: 'default', name: 'kube-apiserver', labels: {}, ip: NODE_IP, uid: '' }];
-  const addresses = backends.map((b) => ({ ip: b.ip, nodeName: NODE, ...(b.uid ? { targetRef: { kind: 'Pod', namespace: b.ns, name: b.name, uid: b.uid } } : {}) }));
+  const addresses = backends.map((b) => ({ ip: b.ip, nodeName: b.node ?? NODE, ...(b.uid ? { targetRef: { kind: 'Pod', namespace: b.ns, name: b.name, uid: b.uid } } : {}) }));
   put(`/registry/services/endpoints/${s.ns}/${s.name}`, {
     kind: 'Endpoints', apiVersion: 'v1',
     metadata: { name: s.name, namespace: s.ns, uid: uid(), creationTimestamp: ago(age), labels: s.labels ?? (s.selector ?? {}) },
@@ -363,7 +474,7 @@ for (const s of services) {
     kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1',
     metadata: { name: s.name === 'kubernetes' ? 'kubernetes' : slice, namespace: s.ns, uid: uid(), creationTimestamp: ago(age), labels: { 'kubernetes.io/service-name': s.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: s.name, uid: sUid, controller: true, blockOwnerDeletion: true }] },
     addressType: 'IPv4',
-    endpoints: addresses.map((a) => ({ addresses: [a.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: NODE, ...('targetRef' in a ? { targetRef: a.targetRef } : {}) })),
+    endpoints: addresses.map((a) => ({ addresses: [a.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: a.nodeName, ...('targetRef' in a ? { targetRef: a.targetRef } : {}) })),
     ports: s.ports.map(([name, , target, proto]) => ({ name, protocol: proto ?? 'TCP', port: target })),
   });
 }
@@ -474,6 +585,12 @@ for (const e of events) {
   });
 }
 
+// A Secret encrypted at rest (EncryptionConfiguration aescbc, key "key1"): kube-apiserver writes
+// the provider prefix and the ciphertext (IV + blocks). Random bytes here: undock never decrypts.
+const cipher = Buffer.alloc(16 + 16 * 12);
+for (let i = 0; i < cipher.length; i++) cipher[i] = Math.floor(rand() * 256);
+put('/registry/secrets/default/api-token', Buffer.concat([Buffer.from('k8s:enc:aescbc:v1:key1:'), cipher]));
+
 // --------------------------------------------------- special + non-k8s keys --
 const blob = Buffer.alloc(512);
 for (let i = 0; i < blob.length; i++) blob[i] = Math.floor(rand() * 256);
@@ -525,6 +642,10 @@ async function main() {
     console.log('  ' + [...byKind.entries()].map(([k, n]) => `${k}:${n}`).join(' '));
     console.log(`  ${LEASED_KEY} under lease ${BigInt(grant.ID).toString(16)} (TTL ${grant.TTL} s); /registry/binary/blob = 512 random bytes`);
     console.log(`  ${realPodNote}`);
+    console.log(`  k8s protobuf: ${[...encoded].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; /registry/secrets/default/api-token encrypted at rest (aescbc, key1)`);
+    if (asJson.size) console.log(`  JSON (no protobuf schema in undock for): ${[...asJson.keys()].join(', ')}`);
+    const surprising = [...asJson].filter(([, why]) => !why.startsWith('no schema'));
+    for (const [k, why] of surprising) console.log(`  warning: ${k} stored as JSON: ${why}`);
   } finally {
     client.close();
   }

@@ -18,9 +18,10 @@ import {roles} from './roles/index.js';
 import {rolePermissions} from './roles/permissions.js';
 import {users} from './users/index.js';
 import type {AnyResource} from './types.js';
+import {usedBy} from './used-by/index.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts, alarms, users, roles, rolePermissions];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts, alarms, users, roles, rolePermissions, usedBy];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();

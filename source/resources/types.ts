@@ -81,7 +81,9 @@ export type ActionResult =
   | {kind: 'switch-context'; context: string}
   /** Opens a view by name as the new root, as `:name` does. */
   | {kind: 'open'; view: string}
-  | {kind: 'push'; resource: string; params: Record<string, string>; crumb: string}
+  | {kind: 'push'; resource: string; params: Record<string, string>; crumb: string; filter?: string}
+  /** Opens a view on top with what it is given (a key to show in the key tree: a cross-link). */
+  | {kind: 'view'; view: string; payload: unknown}
   | {kind: 'describe'; title: string; load: () => Promise<unknown>}
   | {
       kind: 'confirm';

@@ -38,7 +38,10 @@ export function applyResult(app: EffectsHost, result: ActionResult): void {
       app.openNamed(result.view);
       return;
     case 'push':
-      app.openWith(result.resource, {params: result.params, crumb: result.crumb});
+      app.openWith(result.resource, {params: result.params, crumb: result.crumb, filter: result.filter});
+      return;
+    case 'view':
+      app.openWith(result.view, result.payload);
       return;
     case 'describe':
       app.openWith('describe', {title: result.title, load: result.load});

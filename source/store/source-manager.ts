@@ -1,7 +1,7 @@
 import {isDeepStrictEqual} from 'node:util';
 import {Source} from '../data/source.js';
 import {errorLine} from '../data/errors.js';
-import type {AnyResource, DataContext, LoadScope} from '../resources/types.js';
+import type {AnyResource, Daemon, DataContext, LoadScope} from '../resources/types.js';
 import type {ResourceState} from './app-state.js';
 import type {Health} from './health.js';
 import {createStore, type Store} from './store.js';
@@ -59,7 +59,9 @@ export class SourceManager {
       onError: (err) => {
         const error = errorLine(err);
         store.setState({error, stale: store.getState().loaded});
-        this.health.markDown(resource.daemon, error);
+        // A load that reads two daemons (the drift check) says which one failed.
+        const daemon = (err as {daemon?: Daemon} | undefined)?.daemon ?? resource.daemon;
+        this.health.markDown(daemon, error);
         this.onChange();
       },
     });

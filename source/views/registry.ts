@@ -1,6 +1,7 @@
 import {resources} from '../resources/registry.js';
 import type {ViewLookup} from '../store/app-store.js';
 import {describeView} from './describe/index.js';
+import {driftView} from './drift/index.js';
 import {helpView} from './help/index.js';
 import {keys2View, keysView} from './keys/index.js';
 import {logsView} from './logs/index.js';
@@ -9,7 +10,7 @@ import {tableView} from './table/index.js';
 import type {ViewDef} from './types.js';
 
 /** The one list of views: a view is its folder plus one line here (each table resource is one through tableView). */
-export const views: ViewDef[] = [...resources.map(tableView), keysView, keys2View, logsView, describeView, helpView, messagesView];
+export const views: ViewDef[] = [...resources.map(tableView), keysView, keys2View, driftView, logsView, describeView, helpView, messagesView];
 
 export function findView(name: string): ViewDef | undefined {
   const n = name.toLowerCase();

@@ -113,7 +113,7 @@ test(':import a docker save archive, r runs it, t tags it, x exports it (ctr imp
   assert.equal(ctrImages(NS2).find((r) => r.REF === 'localhost/e2e/retag:1')?.DIGEST, row.DIGEST, 'ctr imported what undock exported');
 
   await s.press('esc');
-  await s.press('u');
+  await s.press('U');
   const screen = await s.waitFor(`Prune 1 unused image(s) in ${NS}?`);
   const text = boxText(screen);
   assert.match(text, /remove localhost\/e2e\/retag:1/);
@@ -134,7 +134,7 @@ test('u in k8s.io marks the CRI sandbox image protected; n keeps everything', {t
   const s = startUndock(['-n', 'k8s.io']);
   await s.waitFor(/Images\(k8s\.io\)\[\d+\]/, 30_000);
   await s.waitFor(new RegExp(`undock/e2e\\s+${run}`));
-  await s.press('u');
+  await s.press('U');
   const screen = await s.waitFor(/Prune \d+ unused image\(s\) in k8s\.io\?/);
   const text = boxText(screen);
   assert.match(text, new RegExp(`remove ${escapeRe(IMPORTED)}`));

@@ -6,6 +6,8 @@ import {after, test} from 'node:test';
 import {ctr} from '../helpers/ctr.js';
 import {sandboxCri} from '../helpers/cri-pod.js';
 import {repoRoot} from '../helpers/pty.js';
+import {etcdGet} from '../helpers/etcd.js';
+import {readK8sObject} from '../../source/data/k8s/object.js';
 
 const cri = sandboxCri();
 after(() => cri.conn.close());
@@ -43,5 +45,32 @@ test('seed twice in a row exits 0 both times, even over a snapshot left without 
   const containers = ctr('default', 'containers', 'ls', '-q').trim().split('\n');
   for (const id of ['web', 'worker', 'batch-job', 'failed-job', 'unstarted']) assert.ok(containers.includes(id), `container ${id}`);
   const pods = (await cri.listPodSandboxes()).filter((p) => p.labels['undock.dev/seed'] === 'true');
-  assert.deepEqual(pods.map((p) => `${p.namespace}/${p.name}:${p.state}`).sort(), ['default/nginx-7d9f:ready', 'kube-system/coredns-5d78:ready']);
+  assert.deepEqual(pods.map((p) => `${p.namespace}/${p.name}:${p.state}`).sort(), ['default/nginx-7d9f:ready', 'default/stale-5c8d:ready', 'kube-system/coredns-5d78:ready']);
+});
+
+test('both sides agree on node worker-1: the CRI pods\' uids are their API Pods\', one orphan, one missing pod', async () => {
+  const pods = (await cri.listPodSandboxes()).filter((p) => p.labels['undock.dev/seed'] === 'true');
+  const read = (key: string) => {
+    const kv = etcdGet(key);
+    if (!kv) return undefined;
+    const r = readK8sObject(kv.value);
+    assert.ok(r.ok && r.encoding === 'protobuf', `${key} is k8s protobuf`);
+    return r.object as {metadata: {uid: string; ownerReferences?: Array<{kind: string; name: string}>}; spec: {nodeName: string}};
+  };
+  for (const [ns, name] of [['default', 'nginx-7d9f'], ['kube-system', 'coredns-5d78']]) {
+    const sandbox = pods.find((p) => p.namespace === ns && p.name === name)!;
+    assert.equal(sandbox.labels['io.kubernetes.pod.uid'], sandbox.uid);
+    const api = read(`/registry/pods/${ns}/${name}`);
+    assert.ok(api, `etcd has ${ns}/${name}`);
+    assert.equal(api.metadata.uid, sandbox.uid, `${ns}/${name}: the same uid on both sides`);
+    assert.equal(api.spec.nodeName, 'worker-1');
+    assert.equal(api.metadata.ownerReferences?.[0]?.kind, 'ReplicaSet');
+  }
+  assert.ok(pods.some((p) => p.name === 'stale-5c8d'), 'the orphan sandbox runs');
+  assert.equal(etcdGet('/registry/pods/default/stale-5c8d'), undefined, 'and has no API object');
+  assert.equal(read('/registry/pods/default/nginx-7d9f-q4m2x')?.spec.nodeName, 'worker-1', 'the missing pod is bound here');
+  assert.ok(!pods.some((p) => p.name === 'nginx-7d9f-q4m2x'), 'and has no sandbox');
+  assert.ok(read('/registry/minions/worker-1'), 'the Node');
+  assert.ok(read('/registry/deployments/default/nginx') && read('/registry/replicasets/default/nginx-7d9f') && read('/registry/jobs/default/backup-28391'), 'its owners');
+  assert.match(etcdGet('/registry/secrets/default/api-token')!.value.toString('latin1'), /^k8s:enc:aescbc:v1:key1:/, 'a Secret encrypted at rest');
 });

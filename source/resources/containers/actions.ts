@@ -3,6 +3,7 @@ import {restartTask} from '../../data/containerd/signal.js';
 import {getTask, killTask, pauseTask, resumeTask, startTask, stopTask} from '../../data/containerd/tasks.js';
 import {attachAction} from './attach.js';
 import {confirm, describeAction} from '../confirm.js';
+import {imageLink} from '../links.js';
 import type {Action, ActionResult} from '../types.js';
 import type {ContainerRow} from './source.js';
 import {logsAction, shellAction, type ContainerTarget} from './exec-and-logs.js';
@@ -37,6 +38,9 @@ function taskLine(r: ContainerRow): string {
 function notRunning(r: ContainerRow): string | undefined {
   return r.status === 'running' || r.status === 'paused' ? undefined : `${who(r)} is not running (${r.status})`;
 }
+
+/** `i`: the container's image. */
+const imageAction: Action<ContainerRow> = {id: 'image', keys: ['i'], label: 'its image', run: (r, {ctx, scope}) => imageLink(ctx, scope.namespace, r)};
 
 export const containerActions: Action<ContainerRow>[] = [
   {
@@ -161,4 +165,5 @@ export const containerActions: Action<ContainerRow>[] = [
       });
     },
   },
+  imageAction,
 ];

@@ -25,7 +25,20 @@ function progressLine(ref: string, p: PullProgress): string {
   return `pulling ${ref}: ${formatBytes(p.bytes)}${p.total ? ` of ${formatBytes(p.total)}` : ''}${layers}`;
 }
 
+/** `u`: the containers and pods that use the image, by every name it has (k9s's used-by). */
+const usedByAction: Action<ImageRow> = {
+  id: 'used-by',
+  keys: ['u'],
+  label: 'used by',
+  hint: true,
+  run: (r) => {
+    const names = [...new Set([r.ref, ...r.tags, ...r.repoDigests, ...(r.imageId ? [r.imageId] : [])])];
+    return {kind: 'push', resource: 'used-by', params: {image: r.ref, names: names.join('\n')}, crumb: `used by ${r.ref}`};
+  },
+};
+
 export const imageActions: Action<ImageRow>[] = [
+  usedByAction,
   describeAction(
     (r) => `image ${r.ref}`,
     async (r, {ctx, scope}) => {

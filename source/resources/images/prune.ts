@@ -57,10 +57,10 @@ async function removeRows(ctx: DataContext, ns: string, rows: ImageRow[]): Promi
   return failed.length ? `${done}; could not remove ${failed.join(', ')}` : done;
 }
 
-/** `u`: the preview is the dialog; nothing goes before it is confirmed. */
+/** `U` (prune Unused): the preview is the dialog; nothing goes before it is confirmed. */
 export const pruneAction: Action<ImageRow> = {
   id: 'prune',
-  keys: ['u'],
+  keys: ['U'],
   label: 'prune unused',
   hint: true,
   dangerous: true,

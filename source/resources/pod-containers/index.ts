@@ -1,6 +1,8 @@
 import {confirm, describeAction} from '../confirm.js';
 import {ageChangesAt, ageColumn, exitedText, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
+import {CRI_NAMESPACE} from '../images/source.js';
+import {imageLink} from '../links.js';
 import {logsAction, shellAction} from '../containers/exec-and-logs.js';
 import {actOnContainer, criTarget as target, type PodContainerAction} from '../pods/container-actions.js';
 import {loadPodContainers, type PodContainerRow} from './source.js';
@@ -58,6 +60,8 @@ export const podContainers: ResourceDef<PodContainerRow> = {
     },
     logsAction(target),
     shellAction(target),
+    // CRI keeps its images in k8s.io: the images table there, else the image described.
+    {id: 'image', keys: ['i'], label: 'its image', run: (r, {ctx, scope}) => imageLink(ctx, scope.namespace, {namespace: CRI_NAMESPACE, image: r.image})},
     describeAction(
       (r) => `container ${r.name}`,
       async (r, {ctx}) => {

@@ -1,4 +1,6 @@
+import {podIdentity} from '../../data/k8s/runtime-side.js';
 import {confirm, describeAction} from '../confirm.js';
+import {apiObjectLink} from '../links.js';
 import {ageColumn, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
 import {podContainerActions} from './container-actions.js';
@@ -36,6 +38,13 @@ export const pods: ResourceDef<PodRow> = {
     },
     ...podContainerActions,
     forwardAction,
+    {
+      id: 'api-object',
+      keys: ['K'],
+      label: 'API object (etcd)',
+      hint: true,
+      run: (r, {ctx}) => apiObjectLink(ctx, podIdentity(r)),
+    },
     describeAction(
       (r) => `pod ${r.namespace}/${r.name}`,
       async (r, {ctx}) => {

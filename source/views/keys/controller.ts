@@ -2,6 +2,7 @@ import {movementBindings} from '../../keys/bindings.js';
 import {moveSelection} from '../../keys/movement.js';
 import type {KeyEnv, ViewBinding} from '../types.js';
 import {deleteRow, describeKey, editKey, historyOf, newKey} from './actions.js';
+import {linkBindings} from './links.js';
 import type {TreeModel, TreeState} from './model.js';
 import type {TreeRow} from './tree-model.js';
 
@@ -109,6 +110,7 @@ export const treeBindings: ViewBinding<TreeState>[] = [
     },
   },
   {id: 'reload', keys: ['R'], label: 'reload the tree', run: (env) => feedOf(env).start('reloaded')},
+  ...linkBindings,
   ...movementBindings.map(
     (b): ViewBinding<TreeState> => ({
       ...b,

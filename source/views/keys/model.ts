@@ -11,6 +11,10 @@ export interface TreeState {
   selected: number;
   top: number;
   filter: string;
+  /** A key to select once the tree has it (a cross-link opened the tree at it). */
+  target?: string;
+  /** Said above the tree: what the cross-link found (a uid mismatch, whose owner this is). */
+  note?: string;
   /** The key whose Secret data the preview shows decoded (x); nothing else is ever revealed. */
   reveal?: string;
 }
@@ -19,6 +23,8 @@ export interface TreeModel extends ViewModel {
   feed: KeyTreeFeed;
   rows: TreeRow[];
   selected: number;
+  /** The cross-link's target is on screen now, at `selected`. */
+  targetFound: boolean;
 }
 
 const cache = new WeakMap<KeyTreeFeed, {version: number; expanded: string[]; filter: string; rows: TreeRow[]}>();
@@ -38,6 +44,7 @@ export function treeModel(app: AppController, frame: Frame<TreeState>, size: Vie
   const feed = app.feed<KeyTreeFeed>(frame.id);
   if (!feed) return undefined;
   const rows = treeRows(feed, frame.state);
-  const selected = Math.min(frame.state.selected, Math.max(0, rows.length - 1));
-  return {feed, rows, selected, count: rows.length, pageSize: Math.max(1, size.height - 2), rowAt: (i) => rows[i], selection: rows[selected]};
+  const at = frame.state.target === undefined ? -1 : rows.findIndex((r) => r.path === frame.state.target);
+  const selected = at >= 0 ? at : Math.min(frame.state.selected, Math.max(0, rows.length - 1));
+  return {feed, rows, selected, targetFound: at >= 0, count: rows.length, pageSize: Math.max(1, size.height - 2 - (frame.state.note ? 1 : 0)), rowAt: (i) => rows[i], selection: rows[selected]};
 }

@@ -4,7 +4,7 @@ import type {KeyTreeState, PreviewState} from './feed.js';
 import {useStore} from '../../store/store.js';
 import {keyParts, type TreeRow} from './tree-model.js';
 import {fit, fitParts} from '../../resources/rows.js';
-import type {TextPart} from '../../data/text/sanitize.js';
+import {safeText, type TextPart} from '../../data/text/sanitize.js';
 import {partNodes} from '../../ui/parts.js';
 import {formatBytes} from '../../resources/format.js';
 import {windowTop} from '../../keys/movement.js';
@@ -44,8 +44,10 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   const current = rows[selected];
 
   useEffect(() => {
-    if (selected !== frame.state.selected || top !== frame.state.top) app.update(frame, {selected, top});
-  }, [app, frame, selected, top]);
+    // A cross-link's target, once the tree has it, becomes an ordinary selection (keys move it again).
+    if (model.targetFound) app.update(frame, {selected, top, target: undefined});
+    else if (selected !== frame.state.selected || top !== frame.state.top) app.update(frame, {selected, top});
+  }, [app, frame, selected, top, model.targetFound]);
   useEffect(() => {
     feed.select(current && !current.folder ? current.path : undefined);
     // revealed Secret data is masked again as soon as another row is selected
@@ -77,6 +79,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     <Box flexDirection="column" height={height}>
       <TitleBar title={title} width={width} />
       {state.message ? <Text color="yellow" wrap="truncate-end"> {state.message}</Text> : null}
+      {frame.state.note ? <Text color="yellow" wrap="truncate-end"> {safeText(frame.state.note)}</Text> : null}
       <Box>
         <Box flexDirection="column" width={treeWidth}>
           <Text bold wrap="truncate-end">{line(HEADERS)}</Text>

@@ -41,7 +41,9 @@ export function tableView(resource: AnyResource): ViewDef<TableState> {
           }
           return {...opening(newTableState(resource), resource.id), as: resource.opensOnTop ? 'push' : 'root'};
         },
-    openWith: (_app, p: {params: Record<string, string>; crumb: string}) => opening(newTableState(resource, {params: p.params}), p.crumb),
+    // A cross-link opens a table filtered to what it points at (`filter`).
+    openWith: (_app, p: {params: Record<string, string>; crumb: string; filter?: string}) =>
+      opening({...newTableState(resource, {params: p.params}), filter: p.filter ?? ''}, p.crumb),
     component,
     model: (app, frame, size) => tableModel(app, frame, size, resource),
     nextChange: (app, frame, size) => tableNextChange(app, frame, size, resource),
