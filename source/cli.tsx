@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import React from 'react';
 import {render} from 'ink';
 import {helpText, parseCli, UsageError} from './cli-args.js';
@@ -19,8 +18,8 @@ import {dispatchKey} from './keys/router.js';
 import {parseKeys} from './keys/parse.js';
 import {registry, viewFlagNames} from './views/registry.js';
 import {versionReport} from './version-command.js';
+import {VERSION} from './version.js';
 
-const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 const argv = process.argv.slice(2);
 
 function fail(message: string, code = 2): never {

@@ -10,7 +10,11 @@ process.on('SIGUSR1', () => {});
 
 // React's development build does a lot of bookkeeping per render; a user gets the production one.
 // (Set before any React module loads: a development jsx-runtime with a production React renders nothing.)
-process.env.NODE_ENV ??= 'production';
+// The bundle has React's production build only (scripts/build.ts defines process.env.NODE_ENV); this
+// sets it for runs from source and for what reads it at run time. Written through `env` so the build's
+// define does not rewrite the assignment.
+const env = process.env;
+env.NODE_ENV ??= 'production';
 
 // Ink renders only a final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION set),
 // which would leave a real terminal blank, and its colour detection turns colours (the selection's

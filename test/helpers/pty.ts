@@ -13,6 +13,8 @@ export interface PtyOptions {
   env?: NodeJS.ProcessEnv;
   cols?: number;
   rows?: number;
+  /** Another build of the CLI (a bench's before and after); dist/main.js unless given. */
+  cli?: string;
 }
 
 /** The built undock in a real pseudo-terminal, read through a headless terminal emulator. */
@@ -27,7 +29,7 @@ export class PtySession {
     const cols = opts.cols ?? 120;
     const rows = opts.rows ?? 30;
     this.term = new Terminal({cols, rows, allowProposedApi: true});
-    this.proc = pty.spawn(process.execPath, [cliPath, ...(opts.args ?? [])], {
+    this.proc = pty.spawn(process.execPath, [opts.cli ?? cliPath, ...(opts.args ?? [])], {
       name: 'xterm-256color',
       cols,
       rows,

@@ -1,6 +1,7 @@
-import path from 'node:path';
-import protobuf from 'protobufjs';
-import {protoRoot} from './loader.js';
+import protobuf from 'protobufjs/light.js';
+import {protoDescriptor} from './descriptors.js';
+import {conversion} from './package-definition.js';
+import {anyPayloadSet} from './proto-sets.js';
 
 /** google.protobuf.Any as @grpc/proto-loader hands it over. */
 export interface PbAny {
@@ -21,31 +22,16 @@ export const ociTypeUrlPrefix = 'types.containerd.io/opencontainers/runtime-spec
 export const ociSpecTypeUrl = `${ociTypeUrlPrefix}Spec`;
 export const ociProcessTypeUrl = `${ociTypeUrlPrefix}Process`;
 
-// The messages containerd puts into Any fields that undock shows: events, cgroups metrics, runc options.
-const anyPayloadFiles = [
-  'containerd/events/container.proto',
-  'containerd/events/content.proto',
-  'containerd/events/image.proto',
-  'containerd/events/namespace.proto',
-  'containerd/events/snapshot.proto',
-  'containerd/events/task.proto',
-  'cgroups/stats/v1/metrics.proto',
-  'containerd/runtime/v2/runc/options/oci.proto',
-];
-
-// The same shapes @grpc/proto-loader gives for messages received over gRPC.
-const toObjectOptions: protobuf.IConversionOptions = {longs: String, enums: String, defaults: true, oneofs: true};
+// The same shapes as messages received over gRPC.
+const toObjectOptions = conversion;
 
 let payloadRoot: protobuf.Root | undefined;
 
 function root(): protobuf.Root {
   if (!payloadRoot) {
-    const r = new protobuf.Root();
-    // Imports are relative to proto/; google/protobuf/* come bundled with protobufjs.
-    r.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(protoRoot, target));
-    r.loadSync(anyPayloadFiles, {keepCase: true});
-    r.resolveAll();
-    payloadRoot = r;
+    // The messages containerd puts into Any fields that undock shows (proto-sets.ts lists their files).
+    payloadRoot = protobuf.Root.fromJSON(protoDescriptor(anyPayloadSet));
+    payloadRoot.resolveAll();
   }
   return payloadRoot;
 }

@@ -1,28 +1,19 @@
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-
-/** proto/ sits at the package root, three levels above this file in source/ and in dist/. */
-export const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../proto');
-
-const loaderOptions: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [protoRoot],
-};
+import protobuf from 'protobufjs/light.js';
+import {protoDescriptor} from './descriptors.js';
+import {servicesOf} from './package-definition.js';
 
 const cache = new Map<string, grpc.GrpcObject>();
 
-/** Loads a proto file (relative to proto/) once and returns its gRPC package object. */
+/**
+ * The gRPC package object of a proto file (relative to proto/), built once from its descriptor:
+ * the services it and its imports define, messages handed over as @grpc/proto-loader would
+ * (keepCase, longs and enums as strings, defaults, oneofs).
+ */
 export function loadProto(file: string): grpc.GrpcObject {
   let pkg = cache.get(file);
   if (!pkg) {
-    const def = protoLoader.loadSync(file, loaderOptions);
-    pkg = grpc.loadPackageDefinition(def);
+    pkg = grpc.loadPackageDefinition(servicesOf(protobuf.Root.fromJSON(protoDescriptor(file))));
     cache.set(file, pkg);
   }
   return pkg;

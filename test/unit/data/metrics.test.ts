@@ -3,7 +3,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import protobuf from 'protobufjs';
 import {decodeAny, encodeJsonAny, encodeProtoAny, ociSpecTypeUrl} from '../../../source/data/grpc/any.js';
-import {protoRoot} from '../../../source/data/grpc/loader.js';
+import {protoRoot} from '../../../source/data/grpc/proto-text.js';
 import {cpuPercent, pickCgroupsV1, type CgroupsV1Metrics, type TaskMetrics} from '../../../source/data/containerd/metrics.js';
 
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
-import {protoRoot} from '../../../source/data/grpc/loader.js';
+import {protoRoot} from '../../../source/data/grpc/proto-text.js';
 import {isReadRpc, rpcClasses} from '../../../source/data/grpc/rpc-classes.js';
 
 function protoFiles(dir: string): string[] {

@@ -8,7 +8,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Keys typed before the reader takes the terminal, then keys typed after: what does it get? */
 async function typedBeforeAndAfter(mode: 'flush' | 'keep'): Promise<string> {
-  const child = pty.spawn(process.execPath, [path.join(repoRoot, 'test/fixtures/input-flush.mjs'), mode], {cols: 80, rows: 10, cwd: repoRoot});
+  const child = pty.spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/fixtures/input-flush.mjs'), mode], {cols: 80, rows: 10, cwd: repoRoot});
   let out = '';
   child.onData((d) => (out += d));
   const exited = new Promise<void>((r) => child.onExit(() => r()));
