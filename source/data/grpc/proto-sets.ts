@@ -16,7 +16,25 @@ export const anyPayloadFiles = [
   'containerd/runtime/v2/runc/options/oci.proto',
 ];
 
+/** The Kubernetes objects the key tree decodes (data/k8s), loaded into one root. */
+export const k8sObjectSet = 'k8s-objects';
+
+export const k8sObjectFiles: readonly string[] = [
+  'k8s.io/apimachinery/pkg/runtime/runtime.proto',
+  'k8s.io/api/core/v1/pod.proto',
+  'k8s.io/api/core/v1/node.proto',
+  'k8s.io/api/core/v1/objects.proto',
+  'k8s.io/api/core/v1/service.proto',
+  'k8s.io/api/apps/v1/apps.proto',
+  'k8s.io/api/batch/v1/batch.proto',
+  'k8s.io/api/coordination/v1/coordination.proto',
+  'k8s.io/api/discovery/v1/discovery.proto',
+  'k8s.io/api/rbac/v1/rbac.proto',
+];
+
 /** The files of a set: a file path under proto/ is a set of that one file (and what it imports). */
 export function setFiles(set: string): string[] {
-  return set === anyPayloadSet ? anyPayloadFiles : [set];
+  if (set === anyPayloadSet) return anyPayloadFiles;
+  if (set === k8sObjectSet) return [...k8sObjectFiles];
+  return [set];
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import protobuf from 'protobufjs';
-import {anyPayloadSet, setFiles} from './proto-sets.js';
+import {anyPayloadSet, k8sObjectSet, setFiles} from './proto-sets.js';
 
 /**
  * Parsing proto/ text into protobufjs JSON descriptors. The build runs it once (scripts/build) and
@@ -39,9 +39,9 @@ export function parseProtoSet(set: string, dir = protoRoot): protobuf.INamespace
   return parseProtoFiles(setFiles(set), dir);
 }
 
-/** Every set the app loads: each file of proto/ and the Any payloads. */
+/** Every set the app loads: each file of proto/, the Any payloads and the Kubernetes objects. */
 export function parseAllSets(dir = protoRoot): Record<string, protobuf.INamespace> {
   const out: Record<string, protobuf.INamespace> = {};
-  for (const set of [...protoFiles(dir), anyPayloadSet]) out[set] = parseProtoSet(set, dir);
+  for (const set of [...protoFiles(dir), anyPayloadSet, k8sObjectSet]) out[set] = parseProtoSet(set, dir);
   return out;
 }

@@ -56,18 +56,6 @@ export function kindOf(apiVersion: string, kindName: string): K8sKind | undefine
 }
 
 /** The proto files that define every kind above (relative to proto/). */
-export const K8S_PROTO_FILES: readonly string[] = [
-  'k8s.io/apimachinery/pkg/runtime/runtime.proto',
-  'k8s.io/api/core/v1/pod.proto',
-  'k8s.io/api/core/v1/node.proto',
-  'k8s.io/api/core/v1/objects.proto',
-  'k8s.io/api/core/v1/service.proto',
-  'k8s.io/api/apps/v1/apps.proto',
-  'k8s.io/api/batch/v1/batch.proto',
-  'k8s.io/api/coordination/v1/coordination.proto',
-  'k8s.io/api/discovery/v1/discovery.proto',
-  'k8s.io/api/rbac/v1/rbac.proto',
-];
 
 /** The kind stored under an etcd key (`/registry/pods/default/x` -> Pod), by its folder. */
 export function kindOfKey(key: string, prefix = '/registry/'): K8sKind | undefined {
