@@ -7,6 +7,7 @@ import {images} from './images/index.js';
 import {leases} from './leases/index.js';
 import {members} from './members/index.js';
 import {namespaces} from './namespaces/index.js';
+import {nodes} from './nodes/index.js';
 import {podContainers} from './pod-containers/index.js';
 import {podStats} from './pod-stats/index.js';
 import {pods} from './pods/index.js';
@@ -21,7 +22,7 @@ import type {AnyResource} from './types.js';
 import {usedBy} from './used-by/index.js';
 
 /** The one list of resources: a resource is its folder plus one line here. */
-export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts, alarms, users, roles, rolePermissions, usedBy];
+export const resources: AnyResource[] = [images, containers, pods, namespaces, events, processes, signals, podContainers, leases, members, stats, podStats, forwards, runtime, contexts, alarms, users, roles, rolePermissions, usedBy, nodes];
 
 export function findResource(name: string): AnyResource | undefined {
   const n = name.toLowerCase();
