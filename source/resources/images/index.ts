@@ -1,3 +1,4 @@
+import {sameNamespace} from '../event-scope.js';
 import type {ResourceDef} from '../types.js';
 import {imageActions} from './actions.js';
 import {imageColumns} from './columns.js';
@@ -9,7 +10,7 @@ export const images: ResourceDef<ImageRow> = {
   aliases: ['img', 'i', 'image'],
   daemon: 'containerd',
   namespaced: true,
-  followsEvents: true,
+  followsEvents: sameNamespace,
   columns: imageColumns,
   defaultSort: {column: 'name'},
   rowKey: (r) => r.ref,

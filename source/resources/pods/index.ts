@@ -1,3 +1,4 @@
+import {criEvents} from '../event-scope.js';
 import {confirm, describeAction} from '../confirm.js';
 import {ageColumn, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
@@ -10,7 +11,7 @@ export const pods: ResourceDef<PodRow> = {
   aliases: ['po', 'pod'],
   daemon: 'cri',
   namespaced: false,
-  followsEvents: true,
+  followsEvents: criEvents,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', grow: true, cell: (r) => r.name},
     {id: 'namespace', header: 'NAMESPACE', sortKey: 'E', cell: (r) => r.namespace},
