@@ -10,19 +10,19 @@ export interface SourceOptions<T> {
   maxBackoffMs?: number;
   /**
    * Longest wait between relists while calm (an event stream tells of every change): each relist
-   * that found nothing new doubles the wait, up to this. kubelet's evented PLEG relists every 300 s.
+   * that found nothing new makes the wait 4x longer, up to this. kubelet's evented PLEG relists every 300 s.
    */
   calmMaxMs?: number;
 }
 
 /**
- * The wait before the next relist: the interval, doubled for each unchanged relist in a row while
- * calm, up to `calmMaxMs`; after failures a short backoff instead.
+ * The wait before the next relist: the interval, 4x longer for each unchanged relist in a row while
+ * calm (2 s, 8 s, 32 s, 128 s, then 300 s), up to `calmMaxMs`; after failures a short backoff instead.
  */
 export function relistDelay(o: {intervalMs: number; calmMaxMs?: number; maxBackoffMs?: number}, state: {failures: number; quiet: number; calm: boolean}): number {
   if (state.failures > 0) return Math.min(o.maxBackoffMs ?? 2_000, 250 * 2 ** (state.failures - 1));
   if (!state.calm || !o.calmMaxMs) return o.intervalMs;
-  return Math.max(o.intervalMs, Math.min(o.calmMaxMs, o.intervalMs * 2 ** Math.min(state.quiet, 30)));
+  return Math.max(o.intervalMs, Math.min(o.calmMaxMs, o.intervalMs * 4 ** Math.min(state.quiet, 15)));
 }
 
 /**

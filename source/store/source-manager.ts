@@ -11,8 +11,12 @@ const emptyResource: ResourceState = {rows: [], loaded: false, stale: false};
 
 /** While the event stream is healthy the relist backs off to this (kubelet's evented PLEG relists every 300 s). */
 export const CALM_RELIST_MAX_MS = 300_000;
-/** Live figures (CPU, memory) of the rows on screen are sampled at most this often. */
-export const SAMPLE_MS = 5_000;
+/**
+ * Live figures (CPU, memory) of the rows on screen are sampled at most this often: each sample that
+ * changes a figure is a frame, and Ink redraws the whole screen for it (metrics-server, which
+ * `kubectl top` reads, resolves 15 s).
+ */
+export const SAMPLE_MS = 10_000;
 /** The second sample comes sooner: CPU is a difference of two. */
 const FIRST_SAMPLE_GAP_MS = 1_000;
 
