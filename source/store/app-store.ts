@@ -127,6 +127,7 @@ export class AppController {
     }
     this.lastStatus = this.ui.getState().status;
     if (this.started) this.sources.show(this.tableTarget());
+    this.sources.screenChanged();
     this.planClock();
   }
 
@@ -141,9 +142,8 @@ export class AppController {
   }
 
   /**
-   * The terminal lost or got back the focus (CSI O / CSI I): while away nothing is relisted,
-   * sampled or redrawn for a ticking age; on return everything shown is loaded again at once and
-   * the clock catches up. Events keep being recorded meanwhile.
+   * The terminal lost or got back the focus (CSI O / CSI I): while away nothing is relisted, sampled
+   * or redrawn for an age (events are still recorded); on return all is loaded again at once.
    */
   setFocused(focused: boolean): void {
     if (this.focused === focused) return;

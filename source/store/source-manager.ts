@@ -17,6 +17,8 @@ export const CALM_RELIST_MAX_MS = 300_000;
  * `kubectl top` reads, resolves 15 s).
  */
 export const SAMPLE_MS = 10_000;
+/** Rows scrolled onto the screen are sampled this long after the scrolling stops. */
+const SCROLL_SAMPLE_MS = 300;
 /** The second sample comes sooner: CPU is a difference of two. */
 const FIRST_SAMPLE_GAP_MS = 1_000;
 
@@ -34,7 +36,7 @@ function concerns(resource: AnyResource, scope: LoadScope, namespace: string): b
  */
 export class SourceManager {
   private readonly stores = new Map<string, Store<ResourceState>>();
-  private active?: {key: string; source: Source<unknown[]>; resource: AnyResource; scope: LoadScope; samples: number};
+  private active?: {key: string; source: Source<unknown[]>; resource: AnyResource; scope: LoadScope; samples: number; sampled: Set<string>};
   private settleTimer?: NodeJS.Timeout;
   private sampleTimer?: NodeJS.Timeout;
   private sampling = false;
@@ -93,7 +95,7 @@ export class SourceManager {
         this.onChange();
       },
     });
-    this.active = {key, source, resource, scope, samples: 0};
+    this.active = {key, source, resource, scope, samples: 0, sampled: new Set()};
     source.calm(this.calm);
     if (this.paused) source.pause();
     source.start();
@@ -166,6 +168,13 @@ export class SourceManager {
     this.active = undefined;
   }
 
+  /** The rows on screen may have changed (a move, a filter, a resize): rows never sampled get their figures soon. */
+  screenChanged(): void {
+    const a = this.active;
+    if (!a?.resource.sample || this.paused || a.samples === 0) return;
+    if (this.onScreen().some((r) => !a.sampled.has(a.resource.rowKey(r)))) this.planSample(SCROLL_SAMPLE_MS);
+  }
+
   private planSample(delayMs: number): void {
     clearTimeout(this.sampleTimer);
     if (!this.active?.resource.sample || this.paused) return;
@@ -182,6 +191,7 @@ export class SourceManager {
     const store = this.store(resource.id);
     const shown = new Set(this.onScreen());
     const rows = store.getState().rows.filter((r) => shown.has(r));
+    for (const r of rows) active.sampled.add(resource.rowKey(r));
     this.sampling = true;
     try {
       const fresh = rows.length ? await sampleRows(this.ctx, rows) : [];

@@ -87,3 +87,27 @@ test('figures are sampled for the rows on screen only, then every SAMPLE_MS; not
     mock.timers.reset();
   }
 });
+
+test('rows scrolled onto the screen are sampled soon after, rows already sampled are not asked again', async () => {
+  mock.timers.enable({apis: ['setTimeout']});
+  try {
+    const {m, counts, resource} = manager();
+    let first = 0;
+    m.onScreen = () => m.store('fake').getState().rows.slice(first, first + 2);
+    m.show({resource, scope: {namespace: 'x', allNamespaces: false, params: {}}});
+    await settle();
+    await advance(1_500);
+    assert.equal(counts.samples, 2);
+    m.screenChanged(); // nothing new on screen
+    await advance(1_000);
+    assert.equal(counts.samples, 2, 'the same rows: no extra sample');
+    first = 1; // row c scrolls in
+    m.screenChanged();
+    await advance(500);
+    assert.equal(counts.samples, 3);
+    assert.deepEqual(counts.sampled[2], ['b', 'c']);
+    m.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
