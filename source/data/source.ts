@@ -106,8 +106,10 @@ export class Source<T> {
     this.paused = false;
     const missed = this.missed;
     this.missed = false;
-    if (this.stopped || this.running) return;
-    if (refresh || missed) this.trigger();
+    if (this.stopped) return;
+    // A load that outlived the pause is followed by one more: its answer may predate what was missed.
+    if (this.running) this.again ||= refresh || missed;
+    else if (refresh || missed) this.trigger();
     else this.schedule();
   }
 

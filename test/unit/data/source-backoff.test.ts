@@ -100,3 +100,26 @@ test('paused, a source neither relists nor loads on triggers; resume(refresh) lo
     mock.timers.reset();
   }
 });
+
+test('a load that outlives a pause is followed by one more when the focus comes back', async () => {
+  let loads = 0;
+  let release: () => void = () => {};
+  const source = new Source<number>({
+    intervalMs: 60_000,
+    load: () =>
+      new Promise<number>((resolve) => {
+        loads++;
+        release = () => resolve(loads);
+      }),
+    onData: () => true,
+    onError: () => {},
+  });
+  source.start();
+  source.pause();
+  source.resume(true); // while the first load is still out
+  release();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(loads, 2, 'the forced refresh ran after the load that was out');
+  release();
+  source.stop();
+});
