@@ -5,6 +5,10 @@ export interface KeyPress {
   text: string;
 }
 
+/** What the terminal reports when it gets or loses the focus (see terminal/screen.ts). */
+export const FOCUS_IN = 'focus-in';
+export const FOCUS_OUT = 'focus-out';
+
 const CSI: Record<string, string> = {
   A: 'up',
   B: 'down',
@@ -51,6 +55,12 @@ export function parseKeys(chunk: string): KeyPress[] {
         const body = chunk.slice(i + 2, j + 1);
         const params = body.replace(/^\[/, '');
         const final = params.slice(-1);
+        // Focus reports (CSI I, CSI O, while mode ?1004 is on) are events, not keys.
+        if (next === '[' && (params === 'I' || params === 'O')) {
+          keys.push({name: params === 'I' ? FOCUS_IN : FOCUS_OUT, text: ''});
+          i = j + 1;
+          continue;
+        }
         const mods = /;(\d)/.exec(params);
         let name = CSI[params] ?? CSI[final] ?? CSI[params.replace(/;\d/, '')] ?? `unknown(${body})`;
         if (mods && mods[1] === '2') name = `shift+${name}`;

@@ -2,7 +2,7 @@ import type {AppController} from '../store/app-store.js';
 import type {ViewBinding} from '../views/types.js';
 import {findBinding} from './bindings.js';
 import {dialogBindings, editField, editPrompt, formBindings, globalBindings, promptBindings} from './modes.js';
-import type {KeyPress} from './parse.js';
+import {FOCUS_IN, FOCUS_OUT, type KeyPress} from './parse.js';
 import {runViewBinding} from './run-binding.js';
 
 /** Which binding table takes a key now, by priority: dialog > form > prompt > view > global. */
@@ -18,6 +18,12 @@ export function inputLayer(app: AppController): InputLayer {
 
 /** Routes one key to the binding that owns it; a key nothing binds does nothing. */
 export function dispatchKey(app: AppController, key: KeyPress): void {
+  if (key.name === FOCUS_IN || key.name === FOCUS_OUT) {
+    app.setFocused(key.name === FOCUS_IN);
+    return;
+  }
+  // A key typed means the terminal has the focus (one may not report focus-in after a child had it).
+  if (!app.hasFocus) app.setFocused(true);
   const layer = inputLayer(app);
   // ctrl-c quits from anywhere but a form (a half-filled form is cancelled instead).
   if (key.name === 'ctrl+c' && layer !== 'form') {

@@ -151,8 +151,11 @@ export interface ResourceDef<Row> {
   opensOnTop?: boolean;
   /** Can list every namespace at once (`:co all`, `0`). */
   allNamespaces?: boolean;
-  /** Reloads on containerd events (the relist timer is the safety net). */
-  followsEvents?: boolean;
+  /**
+   * Reloads on containerd events (the relist timer is the safety net, backing off while the stream
+   * is healthy): every event, or those of the namespaces this scope lists.
+   */
+  followsEvents?: boolean | ((eventNamespace: string, scope: LoadScope) => boolean);
   columns: Column<Row>[];
   defaultSort: {column: string; descending?: boolean};
   rowKey: (row: Row) => string;
@@ -163,6 +166,11 @@ export interface ResourceDef<Row> {
   /** Title of a drilled-down view, from its params. */
   viewTitle?: (params: Record<string, string>) => string;
   load: (ctx: DataContext, scope: LoadScope, signal: AbortSignal) => Promise<Row[]>;
+  /**
+   * Live figures (CPU, memory) of the rows on screen, sampled apart from the relist every few
+   * seconds: returns those rows with their new figures (same rowKey).
+   */
+  sample?: (ctx: DataContext, rows: Row[]) => Promise<Row[]>;
   actions: Action<Row>[];
 }
 

@@ -19,6 +19,8 @@ export interface ResourceState {
   /** Rows are from an earlier successful load; the last one failed. */
   stale: boolean;
   error?: string;
+  /** Said after the title (the resource's titleNote), taken with each load so it changes with them. */
+  note?: string;
 }
 
 export interface DialogState {

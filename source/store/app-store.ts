@@ -1,5 +1,4 @@
 import {namespaceProblem} from '../data/containerd/identifiers.js';
-import type {Binding} from '../keys/bindings.js';
 import type {ActionResult, AnyResource, DataContext, LoadScope} from '../resources/types.js';
 import {EVENTS_MEMO, type EventRecord} from '../resources/event-memo.js';
 import {paneSize, type ConnectionsState, type ResourceState, type UiState} from './app-state.js';
@@ -7,6 +6,8 @@ import {applyResult, runAsync} from './effects.js';
 import {EventFeed} from './event-feed.js';
 import * as nav from './frames.js';
 import type {Frame, Opening, ViewModel, ViewSize} from './frames.js';
+import type {Binding} from '../keys/bindings.js';
+import {Alarm} from './alarm.js';
 import {Health} from './health.js';
 import {MessageLog} from './messages.js';
 import {SourceManager} from './source-manager.js';
@@ -56,12 +57,15 @@ export class AppController {
   readonly messages = new MessageLog();
   private readonly feeds = new Map<number, Array<{stop(): void}>>();
   private nextId = 1;
-  private clockTimer?: NodeJS.Timeout;
-  private clockAt?: number;
+  /** Ages move on when nothing else does: see planClock. */
+  private readonly clock = new Alarm((at) => this.ui.setState({now: Math.max(Date.now(), at)}));
   private unsubscribe?: () => void;
   private lastStack: Frame[] = [];
   private lastStatus: UiState['status'];
   private started = false;
+  /** The terminal says it has the focus (focus reporting); unknown counts as focused. */
+  private focused = true;
+  get hasFocus(): boolean { return this.focused; }
   onQuit: () => void = () => {};
   /** Set by whoever owns the clients (the CLI's session): closes them and opens the context's. */
   switchContext: (name: string) => void = (name) => this.setStatus(`cannot switch to ${name} here`, 'error');
@@ -73,19 +77,8 @@ export class AppController {
     // New rows are drawn with the time they arrived at (the clock may have slept for minutes).
     this.sources = new SourceManager(ctx, this.health, () => this.ui.setState({now: Date.now()}));
     this.ui = createStore<UiState>({stack: [], namespace: ctx.config.namespace, mode: 'view', input: '', now: Date.now(), size: {columns: 100, rows: 30}});
-    this.events = new EventFeed(ctx.containerd, {
-      onEvent: () => this.sources.onEvent(),
-      // No replay after a (re)subscribe: relist what is shown.
-      onConnected: () => {
-        this.sources.refresh();
-        void this.health.probe();
-      },
-      onLost: (error) => {
-        this.health.markDown('containerd', error);
-        // Ask the visible view now, so its rows are marked stale at once, not at the next relist.
-        this.sources.refresh();
-      },
-    });
+    this.events = new EventFeed(ctx.containerd, this.sources.eventHandlers());
+    this.sources.onScreen = () => (this.ui.getState().stack.length ? (this.model().onScreen?.() ?? []) : []);
     const first = this.views.find(ctx.config.view)?.open?.(this, []);
     if (first && typeof first !== 'string') this.open({...first, as: 'root'});
     this.ctx.memo.set(EVENTS_MEMO, (): EventRecord => {
@@ -111,8 +104,7 @@ export class AppController {
   /** Stops the table source, the probes and the event feed; the frames and their feeds stay. */
   stop(): void {
     this.started = false;
-    clearTimeout(this.clockTimer);
-    this.clockAt = undefined;
+    this.clock.clear();
     this.health.stop();
     this.events.stop();
     this.sources.stop();
@@ -135,6 +127,7 @@ export class AppController {
     }
     this.lastStatus = this.ui.getState().status;
     if (this.started) this.sources.show(this.tableTarget());
+    this.sources.screenChanged();
     this.planClock();
   }
 
@@ -143,18 +136,26 @@ export class AppController {
    * show another text (every second while one reads seconds), and never for a screen that would not change.
    */
   private planClock(): void {
-    if (!this.started) return;
+    if (!this.started || !this.focused) return;
     const frame = this.currentFrame();
-    const at = frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined;
-    if (at === this.clockAt) return;
-    clearTimeout(this.clockTimer);
-    this.clockAt = at;
-    if (at === undefined) return;
-    this.clockTimer = setTimeout(() => {
-      this.clockAt = undefined;
-      this.ui.setState({now: Math.max(Date.now(), at)});
-    }, Math.max(0, at - Date.now()));
-    this.clockTimer.unref();
+    this.clock.set(frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined);
+  }
+
+  /**
+   * The terminal lost or got back the focus (CSI O / CSI I): while away nothing is relisted, sampled
+   * or redrawn for an age (events are still recorded); on return all is loaded again at once.
+   */
+  setFocused(focused: boolean): void {
+    if (this.focused === focused) return;
+    this.focused = focused;
+    if (!focused) {
+      this.clock.clear();
+      this.sources.pause();
+      return;
+    }
+    this.sources.resume();
+    if (this.started) this.ui.setState({now: Date.now()});
+    this.planClock();
   }
 
   private dispose(frameId: number): void {

@@ -71,6 +71,8 @@ export interface ViewModel {
   rowAt: (index: number) => unknown;
   /** The row under the selection, if the view has one. */
   selection?: unknown;
+  /** The rows on screen now (a table's window): only they have live figures sampled. */
+  onScreen?: () => unknown[];
 }
 
 export interface ViewSize {

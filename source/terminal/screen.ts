@@ -5,8 +5,13 @@ import {runAsyncExitTasks, runExitTasks} from './at-exit.js';
  * The terminal's full-screen state: undock draws on the alternate screen and must give the
  * user's screen back on every way out (quit, signal, crash).
  */
-const ENTER = '\x1b[?1049h\x1b[H';
-const LEAVE = '\x1b[?25h\x1b[?1049l';
+// Focus reporting (?1004) is on only while undock draws: the terminal then says CSI I / CSI O as
+// it gets or loses the focus (keys/parse.ts), and undock rests while it is away. It is turned off
+// wherever the full screen is left: quit, signals, crashes, and before a child gets the terminal.
+export const FOCUS_REPORTING_ON = '\x1b[?1004h';
+export const FOCUS_REPORTING_OFF = '\x1b[?1004l';
+const ENTER = `\x1b[?1049h\x1b[H${FOCUS_REPORTING_ON}`;
+const LEAVE = `${FOCUS_REPORTING_OFF}\x1b[?25h\x1b[?1049l`;
 
 /** How long undock waits for its async exit tasks (killing the execs it started) before it exits anyway. */
 export const EXIT_CLEANUP_MS = 1_000;

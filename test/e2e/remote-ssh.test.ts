@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {ctr} from '../helpers/ctr.js';
+import {closeEtcdClient, etcdctl, putKeys} from '../helpers/etcd.js';
+import {encodeK8sObject, readK8sObject} from '../../source/data/k8s/object.js';
+import {NODE_NAME} from '../../scripts/sandbox/seed-cluster.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 import {assertShowing} from '../helpers/screen.js';
 import {sideSandbox} from '../helpers/side-sandbox.js';
@@ -21,6 +24,8 @@ const sshd = new TestSshd();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ud-remote-'));
 const RUN = process.pid.toString(36);
 const REMOTE = `remote-web-${RUN}`;
+// The second node as the cluster knows it: a Node object of its own in the cluster's etcd.
+const REMOTE_NODE = `node2-${RUN}`;
 let node2Env: Record<string, string> = {};
 let up = false;
 
@@ -38,6 +43,17 @@ before(async () => {
   const log = path.join(node2.dir, `${REMOTE}.log`);
   remoteCtr('run', '-d', '--net-host', ...snap, ...where, '--log-uri', `file://${log}`, 'docker.io/library/busybox:latest', REMOTE, 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo remote-tick-$i; sleep 0.3; done');
   await sshd.start();
+  await putKeys([
+    [
+      `/registry/minions/${REMOTE_NODE}`,
+      encodeK8sObject({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {name: REMOTE_NODE, uid: `uid-${REMOTE_NODE}`, creationTimestamp: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'), labels: {'kubernetes.io/hostname': REMOTE_NODE}},
+        status: {conditions: [{type: 'Ready', status: 'False', reason: 'KubeletNotReady'}], nodeInfo: {kubeletVersion: 'v1.29.9'}, addresses: [{type: 'InternalIP', address: '10.9.0.2'}]},
+      }),
+    ],
+  ]);
   fs.writeFileSync(
     path.join(dir, 'config.yaml'),
     [
@@ -46,9 +62,12 @@ before(async () => {
       '  - name: local',
       `    address: ${env.address}`,
       '    view: containers',
+      `    node: ${NODE_NAME}`,
+      `    etcd: {endpoints: [${env.etcdEndpoints}]}`,
       '  - name: node2',
       `    address: ssh://root@127.0.0.1:${sshd.port}${node2Env.CONTAINERD_ADDRESS}`,
       '    view: containers',
+      `    node: ${REMOTE_NODE}`,
       `    etcd: {endpoints: [${env.etcdEndpoints}]}`,
     ].join('\n') + '\n',
   );
@@ -56,6 +75,8 @@ before(async () => {
 
 after(() => {
   stopAll();
+  if (up) etcdctl('del', `/registry/minions/${REMOTE_NODE}`);
+  closeEtcdClient();
   if (up) {
     spawnSync('ctr', ['--address', node2Env.CONTAINERD_ADDRESS!, '-n', 'default', 'tasks', 'rm', '-f', REMOTE]);
     spawnSync('ctr', ['--address', node2Env.CONTAINERD_ADDRESS!, '-n', 'default', 'containers', 'rm', REMOTE]);
@@ -150,6 +171,45 @@ test('an unknown host key is refused with the command that fixes it', {skip: mis
   const s = startUndock(['--config', cfg], {cols: 250, rows: 30, env: {CONTAINERD_ADDRESS: '', CONTAINER_RUNTIME_ENDPOINT: '', UNDOCK_SSH: emptyKnown}});
   const screen = await s.waitFor(/Host key verification failed.*accept the host key first: run ssh -p \d+ root@127\.0\.0\.1 once/, 20_000);
   assertShowing(screen, /context: stranger/);
+  await s.press('q');
+  assert.equal(await s.waitExit(), 0);
+});
+
+/** The Pods etcd binds to a node and that are not terminal, read from etcd (what kubectl describe node counts). */
+function podsBoundTo(node: string): number {
+  const out = JSON.parse(etcdctl('get', '/registry/pods/', '--prefix', '-w', 'json')) as {kvs?: Array<{value: string}>};
+  let n = 0;
+  for (const kv of out.kvs ?? []) {
+    const read = readK8sObject(Buffer.from(kv.value, 'base64'));
+    if (!read.ok) continue;
+    const spec = read.object.spec as {nodeName?: string} | undefined;
+    const phase = (read.object.status as {phase?: string} | undefined)?.phase;
+    if (spec?.nodeName === node && phase !== 'Succeeded' && phase !== 'Failed') n++;
+  }
+  return n;
+}
+
+test(':nodes lists the cluster\'s Nodes from etcd, with each context\'s runtime and drift counts; enter switches to a node', {skip: missing, timeout: 120_000}, async () => {
+  if (!sshd.running) await sshd.start();
+  const s = start(200);
+  await s.waitFor(new RegExp(REMOTE), 20_000);
+  await s.press(':');
+  await s.type('nodes');
+  await s.press('enter');
+  const row = (sc: string, name: string) => sc.split('\n').find((l) => l.startsWith(` ${name} `));
+  const screen = await s.waitFor((sc) => /Nodes/.test(sc) && /● 1\.6/.test(row(sc, NODE_NAME) ?? '') && /● 1\.6/.test(row(sc, REMOTE_NODE) ?? ''), 30_000);
+  const local = row(screen, NODE_NAME)!.split(/\s{2,}|\s(?=\S)/).filter(Boolean);
+  const remote = row(screen, REMOTE_NODE)!;
+  // worker-1: the seeded Node, its non-terminal Pods, context local, and the seed's one orphan and one missing pod.
+  assert.match(row(screen, NODE_NAME)!, new RegExp(`^ ${NODE_NAME} +Ready .* ${podsBoundTo(NODE_NAME)} +local +● 1\\.6\\S* +1 +1 *$`), screen);
+  assert.ok(local.length > 3, screen);
+  // The remote node: NotReady as its Node says, no pods bound, context node2 (current), nothing to drift.
+  assert.match(remote, new RegExp(`^ ${REMOTE_NODE} +NotReady .*v1\\.29\\.9 .* 0 +\\*node2 +● 1\\.6\\S* +0 +0 *$`), screen);
+  await s.press('/');
+  await s.type(NODE_NAME);
+  await s.press('enter');
+  await s.press('enter');
+  await s.waitFor((sc) => /context: local/.test(sc), 15_000);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
 });

@@ -40,7 +40,7 @@ export function sandboxCri(): CriClient {
 }
 
 /** Where this sandbox keeps pod cgroups: the seed's parent, read back from a seeded pod. */
-async function podCgroupRoot(cri: CriClient): Promise<string> {
+export async function podCgroupRoot(cri: CriClient): Promise<string> {
   if (process.env.UNDOCK_CGROUP_PARENT) return process.env.UNDOCK_CGROUP_PARENT;
   for (const pod of await cri.listPodSandboxes({labelSelector: {'undock.dev/seed': 'true'}})) {
     const info = (await cri.podSandboxStatus(pod.id)).info.info as {config?: {linux?: {cgroup_parent?: string}}} | undefined;

@@ -1,7 +1,8 @@
+import {sameNamespace} from '../event-scope.js';
 import type {ResourceDef} from '../types.js';
 import {containerActions} from './actions.js';
 import {containerColumns} from './columns.js';
-import {loadContainers, type ContainerRow} from './source.js';
+import {loadContainers, sampleContainers, type ContainerRow} from './source.js';
 
 export const containers: ResourceDef<ContainerRow> = {
   id: 'containers',
@@ -10,11 +11,12 @@ export const containers: ResourceDef<ContainerRow> = {
   daemon: 'containerd',
   namespaced: true,
   allNamespaces: true,
-  followsEvents: true,
+  followsEvents: sameNamespace,
   columns: containerColumns,
   defaultSort: {column: 'name'},
   rowKey: (r) => `${r.namespace}/${r.id}`,
   labels: (r) => r.labels,
   load: (ctx, scope) => loadContainers(ctx, scope),
+  sample: (ctx, rows) => sampleContainers(ctx, rows),
   actions: containerActions,
 };

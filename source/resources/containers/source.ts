@@ -57,35 +57,69 @@ export function containerRow(
   };
 }
 
-/** One containers list, one tasks list and one metrics call per namespace, never one call per row. */
+/** What was last sampled for a live task, rounded to what is shown (kept between relists). */
+interface Usage {
+  cpuPercent?: number;
+  memoryBytes?: number;
+}
+
+const usageKey = (ns: string, id: string) => `usage:${ns}/${id}`;
+const sampleKey = (ns: string, id: string) => `cpu:${ns}/${id}`;
+
+/**
+ * One containers list and one tasks list per namespace, never one call per row. CPU and memory are
+ * not read here: they are sampled for the rows on screen only (sampleContainers), and a relist shows
+ * the last sample, so a relist of 2,000 containers asks no shim for metrics.
+ */
 export async function loadContainers(ctx: DataContext, scope: LoadScope): Promise<ContainerRow[]> {
   const namespaces = scope.allNamespaces ? (await ctx.containerd.listNamespaces()).map((n) => n.name) : [scope.namespace];
   const exits = lastExits(ctx);
   const perNs = await Promise.all(
     namespaces.map(async (ns) => {
-      const [containers, tasks, metrics] = await Promise.all([
-        listContainers(ctx.containerd, ns, [], {withSpec: false}),
-        listTasks(ctx.containerd, ns),
-        // Metrics are a bonus: a failure leaves the columns blank rather than the pane empty.
-        taskMetrics(ctx.containerd, ns).catch(() => new Map<string, TaskMetrics>()),
-      ]);
+      const [containers, tasks] = await Promise.all([listContainers(ctx.containerd, ns, [], {withSpec: false}), listTasks(ctx.containerd, ns)]);
       const byId = new Map(tasks.map((t) => [t.id, t]));
       const seen = new Set<string>();
+      const seenSamples = new Set<string>();
       const rows = containers.map((c) => {
-        const m = metrics.get(c.id);
-        const key = `cpu:${ns}/${c.id}`;
-        seen.add(key);
-        const prev = ctx.memo.get(key) as TaskMetrics | undefined;
-        let cpu: number | undefined;
-        if (m) {
-          if (prev && prev.timestamp.getTime() < m.timestamp.getTime()) cpu = cpuPercent(prev, m);
-          ctx.memo.set(key, m);
-        }
-        return containerRow(ns, c, byId.get(c.id), cpu, m, exits.get(`${ns}/${c.id}`));
+        seen.add(usageKey(ns, c.id));
+        seenSamples.add(sampleKey(ns, c.id));
+        const row = containerRow(ns, c, byId.get(c.id), undefined, undefined, exits.get(`${ns}/${c.id}`));
+        const usage = ctx.memo.get(usageKey(ns, c.id)) as Usage | undefined;
+        return usage && (row.status === 'running' || row.status === 'paused') ? {...row, ...usage} : row;
       });
-      pruneMemo(ctx.memo, `cpu:${ns}/`, seen);
+      pruneMemo(ctx.memo, `usage:${ns}/`, seen);
+      pruneMemo(ctx.memo, `cpu:${ns}/`, seenSamples);
       return rows;
     }),
   );
   return perNs.flat();
+}
+
+/**
+ * CPU and memory of the given rows (those on screen): one Metrics call per namespace, filtered to
+ * their ids. CPU is the change since the row's previous sample. Returns the rows with their new
+ * figures, rounded to what is shown (an invisible change is not a new frame).
+ */
+export async function sampleContainers(ctx: DataContext, rows: ContainerRow[]): Promise<ContainerRow[]> {
+  const live = rows.filter((r) => r.status === 'running' || r.status === 'paused');
+  const byNs = new Map<string, string[]>();
+  for (const r of live) byNs.set(r.namespace, [...(byNs.get(r.namespace) ?? []), r.id]);
+  const metrics = new Map<string, TaskMetrics>();
+  await Promise.all(
+    [...byNs].map(async ([ns, ids]) => {
+      // Metrics are a bonus: a failure leaves the columns as they were rather than the pane empty.
+      const m = await taskMetrics(ctx.containerd, ns, ids).catch(() => new Map<string, TaskMetrics>());
+      for (const [id, v] of m) metrics.set(`${ns}/${id}`, v);
+    }),
+  );
+  return live.map((r) => {
+    const m = metrics.get(`${r.namespace}/${r.id}`);
+    if (!m) return r;
+    const prev = ctx.memo.get(sampleKey(r.namespace, r.id)) as TaskMetrics | undefined;
+    ctx.memo.set(sampleKey(r.namespace, r.id), m);
+    const cpu = prev && prev.timestamp.getTime() < m.timestamp.getTime() ? Math.round(cpuPercent(prev, m) * 10) / 10 : r.cpuPercent;
+    const usage: Usage = {cpuPercent: cpu, memoryBytes: Math.round(m.memoryUsageBytes / 1024) * 1024};
+    ctx.memo.set(usageKey(r.namespace, r.id), usage);
+    return {...r, ...usage};
+  });
 }

@@ -1,6 +1,7 @@
 import type {FilesystemUsage} from '../../data/cri/images.js';
 import {formatBytes} from '../format.js';
 import type {DataContext, ResourceDef} from '../types.js';
+import {sameNamespace} from '../event-scope.js';
 import {imageActions} from './actions.js';
 import {imageColumns} from './columns.js';
 import {pruneAction} from './prune.js';
@@ -32,7 +33,7 @@ export const images: ResourceDef<ImageRow> = {
   aliases: ['img', 'i', 'image'],
   daemon: 'containerd',
   namespaced: true,
-  followsEvents: true,
+  followsEvents: sameNamespace,
   columns: imageColumns,
   defaultSort: {column: 'name'},
   rowKey: (r) => r.ref,

@@ -1,3 +1,4 @@
+import {criEvents} from '../event-scope.js';
 import {confirm, describeAction} from '../confirm.js';
 import {ageChangesAt, ageColumn, exitedText, shortDigest} from '../format.js';
 import type {ResourceDef} from '../types.js';
@@ -24,7 +25,7 @@ export const podContainers: ResourceDef<PodContainerRow> = {
   daemon: 'cri',
   namespaced: false,
   nested: true,
-  followsEvents: true,
+  followsEvents: criEvents,
   viewTitle: (p) => `Containers(pod ${p.pod})${p.pick ? ` pick one for ${picking[p.pick as PodContainerAction] ?? p.pick} (enter)` : ''}`,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', cell: (r) => r.name},

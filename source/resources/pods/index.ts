@@ -1,4 +1,5 @@
 import {podIdentity} from '../../data/k8s/runtime-side.js';
+import {criEvents} from '../event-scope.js';
 import {confirm, describeAction} from '../confirm.js';
 import {apiObjectLink} from '../links.js';
 import {ageColumn, shortDigest} from '../format.js';
@@ -13,7 +14,7 @@ export const pods: ResourceDef<PodRow> = {
   aliases: ['po', 'pod'],
   daemon: 'cri',
   namespaced: false,
-  followsEvents: true,
+  followsEvents: criEvents,
   columns: [
     {id: 'name', header: 'NAME', sortKey: 'N', grow: true, cell: (r) => r.name},
     {id: 'namespace', header: 'NAMESPACE', sortKey: 'E', cell: (r) => r.namespace},

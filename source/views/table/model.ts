@@ -58,6 +58,11 @@ export function tableModel(app: AppController, frame: Frame<TableState>, size: V
     pageSize: tablePageSize(size.height),
     rowAt: (i) => views[i]?.row,
     selection: views[selected]?.row,
+    onScreen: () => {
+      const pageSize = tablePageSize(size.height);
+      const top = windowTop(selected, s.top, pageSize, views.length);
+      return views.slice(top, top + pageSize).map((v) => v.row);
+    },
   };
 }
 

@@ -30,7 +30,7 @@ export function Pane({app, resource, frame, width, height}: ViewProps<TableState
   const name = safeText(resource.viewTitle ? resource.viewTitle(state.params) : resource.title);
   const scope = resource.namespaced ? `(${state.allNamespaces ? 'all' : namespace})` : '';
   const count = state.filter ? `[${views.length}/${data.rows.length}]` : `[${data.rows.length}]`;
-  const note = resource.titleNote?.(app.ctx);
+  const note = data.note;
   const title = ` ${name}${scope}${count}${state.filter ? ` </${state.filter}>` : ''}${data.stale ? ' [stale]' : ''}${note ? ` ${note}` : ''} `;
 
   let body: React.ReactNode;

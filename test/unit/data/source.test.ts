@@ -44,7 +44,9 @@ test('failures are reported and retried with backoff, then data flows again', as
       if (n <= 2) throw new Error(`fail ${n}`);
       return n;
     },
-    onData: (d) => data.push(d),
+    onData: (d) => {
+      data.push(d);
+    },
     onError: (e) => errors.push((e as Error).message),
   });
   source.start();

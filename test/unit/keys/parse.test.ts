@@ -25,3 +25,11 @@ test('shifted letters keep their case, for k9s-style sorting', () => {
 test('a command typed in one write is split into its keys', () => {
   assert.deepEqual(names(':ns\r'), [':', 'n', 's', 'enter']);
 });
+
+test('focus reports (CSI I, CSI O) are focus events, not keys, wherever they come in a chunk', () => {
+  assert.deepEqual(
+    parseKeys('j\x1b[Ok\x1b[I\x1b[B').map((k) => k.name),
+    ['j', 'focus-out', 'k', 'focus-in', 'down'],
+  );
+  assert.deepEqual(parseKeys('\x1b[O'), [{name: 'focus-out', text: ''}]);
+});

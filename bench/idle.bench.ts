@@ -1,0 +1,143 @@
+/**
+ * Idle: what undock costs while nothing changes. Every view (containers, images, pods, events, keys
+ * of the seeded sandbox, and containers at 2,000) runs as the built CLI in its own pty, all at once,
+ * and each is measured over the same window: CPU% of its process from /proc ticks, and the bytes it
+ * wrote to the pty (nothing changed, so anything written is a repaint nobody needed). A plain Node
+ * process with a 2 s timer is measured beside them as the floor of what an idle Node costs here.
+ */
+import {spawn} from 'node:child_process';
+import {performance} from 'node:perf_hooks';
+import {buildConfig} from '../source/config.js';
+import {createDataContext} from '../source/context.js';
+import {PtySession} from '../test/helpers/pty.js';
+import {sandboxEnv} from '../test/helpers/sandbox-env.js';
+import {Fleet} from './fleet.js';
+import {BenchReport, clockTicksPerSecond, cpuTicks, formatMs, sleep, timeMs} from './helpers.js';
+
+const IDLE_MS = Number(process.env.UNDOCK_BENCH_IDLE_MS ?? 60_000);
+const MANY = 2_000;
+const GOAL_PERCENT = 0.3;
+
+const env = sandboxEnv();
+const config = buildConfig({view: 'containers', namespace: 'idle'}, process.env);
+const ctx = createDataContext(config);
+const fleet = new Fleet(ctx, 'idle', env.address);
+const report = new BenchReport(`idle: every view, nothing changing, ${IDLE_MS / 1000} s each, measured side by side (containerd ${env.address})`);
+const benchStart = performance.now();
+
+interface Case {
+  name: string;
+  args: string[];
+  loaded: RegExp | string;
+  /** Written to the terminal once loaded: a terminal that says it lost the focus. */
+  after?: string;
+}
+
+const cases: Case[] = [
+  {name: 'containers (default)', args: ['--view', 'containers', '-n', 'default'], loaded: /Containers\(default\)\[\d+\][\s\S]*worker/},
+  {name: 'images (default)', args: ['--view', 'images', '-n', 'default'], loaded: /Images\(default\)\[\d+\] /},
+  {name: 'pods', args: ['--view', 'pods'], loaded: /Pods\[\d+\]/},
+  {name: 'events', args: ['--view', 'events'], loaded: /Events\[\d+\]/},
+  {name: 'keys', args: ['--view', 'keys'], loaded: /etcd keys \(v3 API, rev \d+\) \[\d+\][\s\S]*▸ config\//},
+  {name: `containers (${MANY.toLocaleString('en')})`, args: ['--view', 'containers', '-n', 'idle'], loaded: `Containers(idle)[${MANY}]`},
+  {name: `containers (${MANY.toLocaleString('en')}), focus lost`, args: ['--view', 'containers', '-n', 'idle'], loaded: `Containers(idle)[${MANY}]`, after: '\x1b[O'},
+];
+
+/** The first bytes written, escapes visible: what repainted. */
+const shown = (s: string) => JSON.stringify(s.slice(0, 80)).slice(1, -1);
+
+/**
+ * Follows what a session writes: a burst of output that leaves the screen's text as it was is a
+ * repaint nobody needed (wasted); one that changes it (an AGE that now reads 4m) is a real change.
+ */
+function watchWrites(s: PtySession) {
+  const w = {bytes: 0, wasted: 0, changes: 0, sample: ''};
+  let last = s.text();
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  s.proc.onData((d) => {
+    pending += d;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      s.term.write('', () => {
+        const now = s.text();
+        const bytes = Buffer.byteLength(pending);
+        w.bytes += bytes;
+        if (now === last) {
+          w.wasted += bytes;
+          w.sample ||= shown(pending);
+        } else w.changes++;
+        last = now;
+        pending = '';
+      });
+    }, 100);
+  });
+  return w;
+}
+
+/** Starts the cases' sessions, waits until each shows its data, then measures them all over one window. */
+async function measure(group: Case[], floorNote: string): Promise<void> {
+  const sessions = group.map((c) => ({c, s: new PtySession({args: c.args, cols: 120, rows: 30})}));
+  const floor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 2000)'], {stdio: 'ignore'});
+  try {
+    await Promise.all(sessions.map(({c, s}) => s.waitFor(c.loaded, 60_000)));
+    for (const {c, s} of sessions) if (c.after) s.proc.write(c.after);
+    // Past start-up work (JIT, the first probe and relist, the settle relist).
+    await sleep(3_000);
+    const start = sessions.map(({s}) => ({ticks: cpuTicks(s.proc.pid), w: watchWrites(s)}));
+    const floorTicks = cpuTicks(floor.pid!);
+    const t0 = performance.now();
+    await sleep(IDLE_MS);
+    const seconds = (performance.now() - t0) / 1000;
+    const percent = (ticks: number) => (ticks / clockTicksPerSecond / seconds) * 100;
+    const floorPercent = percent(cpuTicks(floor.pid!) - floorTicks);
+    report.single(`idle Node process (setInterval 2 s), ${seconds.toFixed(0)} s`, `${floorPercent.toFixed(2)}%`, floorNote);
+    sessions.forEach(({c, s}, i) => {
+      const cpu = percent(cpuTicks(s.proc.pid) - start[i]!.ticks);
+      const {bytes, wasted, changes, sample} = start[i]!.w;
+      report.single(
+        `idle ${c.name}, ${seconds.toFixed(0)} s`,
+        `${cpu.toFixed(2)}%`,
+        `${bytes} B written, ${changes} screen changes (an age's text), ${wasted} B that changed nothing${sample ? `: ${sample}` : ''}`,
+      );
+      report.budget({
+        name: `idle CPU, ${c.name}`,
+        measured: `${cpu.toFixed(2)}%`,
+        limit: `${GOAL_PERCENT}%`,
+        reference: `idle Node: ${floorPercent.toFixed(2)}%`,
+        ok: cpu <= GOAL_PERCENT,
+      });
+      report.budget({name: `bytes written that changed nothing on screen, idle ${c.name}`, measured: `${wasted} B`, limit: '0 B', ok: wasted === 0});
+    });
+  } finally {
+    for (const {s} of sessions) s.kill();
+    floor.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  await fleet.removeAll().catch(() => 0);
+  const createMs = await timeMs(() => fleet.create(0, MANY));
+  const createdAt = Date.now();
+  report.single(`create ${MANY} containers in namespace idle`, formatMs(createMs));
+  await measure(cases.slice(0, 5), 'beside the seeded views');
+  // Ages under 2 minutes tick every second (a real change, redrawn): the fleet is measured once it reads minutes.
+  await sleep(Math.max(0, createdAt + 125_000 - Date.now()));
+  await measure(cases.slice(5), `beside the ${MANY.toLocaleString('en')} views`);
+}
+
+let failure: unknown;
+try {
+  await main();
+} catch (e) {
+  failure = e;
+} finally {
+  try {
+    await fleet.removeAll();
+  } catch (e) {
+    console.error(`bench: cleanup of namespace idle failed: ${(e as Error).message}`);
+    failure ??= e;
+  }
+  ctx.close();
+}
+report.finish('idle', benchStart, failure);
