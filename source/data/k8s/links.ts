@@ -30,8 +30,9 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
 }
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** A decoded object's field as a mapping or a string, empty when it is not one (a partial object is fine). */
+export const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** A stored Pod as the drift check needs it; undefined for anything that is not a readable Pod. */
 export function apiPodOf(key: string, value: Uint8Array): ApiPod | undefined {

@@ -3,7 +3,7 @@
 import type {EtcdClient} from '../etcd/client.js';
 import {rangeKeys, type KeyValue} from '../etcd/keys.js';
 import type {ApiPod} from './drift.js';
-import {apiPodOf, PODS_PREFIX} from './links.js';
+import {apiPodOf, obj, PODS_PREFIX, str} from './links.js';
 import {readK8sObject} from './object.js';
 
 /** Where kube-apiserver keeps Nodes (their old name). */
@@ -20,10 +20,7 @@ export interface ApiNode {
   createdAt?: number;
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown) => (Array.isArray(v) ? v.map(obj) : []);
 
 /** A stored Node as the fleet view needs it; undefined for a value that is not a readable Node. */
 export function apiNodeOf(key: string, value: Uint8Array): ApiNode | undefined {
