@@ -162,12 +162,14 @@ function memberLines(screen: string, ids: string[]): MemberLine[] {
   if (!header) return [];
   const leaderAt = header.indexOf('LEADER');
   const healthAt = header.indexOf('HEALTH');
+  // HEALTH is followed by HASHKV (the hashes of the last `h`) when the view shows it.
+  const hashAt = header.indexOf('HASHKV');
   const out: MemberLine[] = [];
   for (const id of ids) {
     const line = rowOf(screen, id);
     if (!line) continue;
     const name = line.trim().split(/\s+/)[1]!;
-    out.push({id, name, leader: line.slice(leaderAt, leaderAt + 'LEADER'.length).includes('*'), health: line.slice(healthAt).trim()});
+    out.push({id, name, leader: line.slice(leaderAt, leaderAt + 'LEADER'.length).includes('*'), health: line.slice(healthAt, hashAt > healthAt ? hashAt : undefined).trim()});
   }
   return out;
 }

@@ -205,7 +205,7 @@ test('the key tree, its preview, describe, the delete dialog, the status line an
 
   await preview(s, 'v-text', [`${SHOWN.osc0} title`, `${SHOWN.osc52} clip`, SHOWN.sgr, SHOWN.bs, SHOWN.cr, SHOWN.c1]);
   await preview(s, 'v-json', [`"rtl": "${SHOWN.rtl}"`, `"c1": "${SHOWN.c1}"`, `"zw": "${SHOWN.zw}"`, '"osc": "\\u001b]0;PWNED\\u0007"']);
-  await preview(s, 'v-k8s', [`apiVersion: v1${SHOWN.osc0}`, `kind: Pod${SHOWN.rtl}`, `1: "${SHOWN.zw}"`]);
+  await preview(s, 'v-k8s', [`apiVersion: v1${SHOWN.osc0}`, `kind: Pod${SHOWN.rtl}`, `name: "${SHOWN.zw}"`]);
 
   // With the preview open the tree keeps KEY, SIZE, VER and MOD: every leaf's MOD ends under the header's.
   const h = lineIndex(s, /^ KEY\s+SIZE\/KEYS\s+VER\s+MOD/);

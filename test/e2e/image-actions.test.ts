@@ -64,7 +64,8 @@ test('r runs a container from busybox with a command and env: started, :co shows
     screen = await s.waitFor(`env:     A=1`);
     assert.match(screen, new RegExp(`name:\\s+${name}`));
     assert.match(screen, /command:\s+sh -c 'echo e2e-\$\(\(6\*7\)\); sleep 300'/);
-    await s.press('enter');
+    // enter moves on through ports, network, labels, mode and restart (left as they are), and runs on the last.
+    for (let i = 0; i < 6; i++) await s.press('enter');
     screen = await s.waitFor(new RegExp(`started ${name} \\(pid \\d+\\)`), 15_000);
 
     const task = ctr('default', 'tasks', 'ls').split('\n').find((l) => l.startsWith(`${name} `));
