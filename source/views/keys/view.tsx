@@ -41,7 +41,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   const bodyHeight = model.pageSize;
   const top = windowTop(selected, frame.state.top, bodyHeight, rows.length);
   const visible = rows.slice(top, top + bodyHeight);
-  const current = rows[selected];
+  const current = rows.at(selected);
 
   useEffect(() => {
     if (selected !== frame.state.selected || top !== frame.state.top) app.update(frame, {selected, top});
@@ -49,6 +49,12 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   useEffect(() => {
     feed.select(current && !current.folder ? current.path : undefined);
   }, [feed, current?.path, current?.folder]);
+  // A folder is loaded when opened (also again after a reload), the filter's index when a filter is typed.
+  // Every render: a folder under one that just loaded, or all of them after a reload, is loaded next.
+  useEffect(() => {
+    feed.want(frame.state.expanded);
+    if (frame.state.filter) feed.wantIndex();
+  });
   useEffect(() => {
     feed.wantSizes(visible.filter((r) => !r.folder).map((r) => r.path));
   });
@@ -66,9 +72,16 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     ...fitParts(name, nameWidth, 'left', frame.state.filter ? 'middle' : 'end'),
     ...shown.slice(1).map((i) => ({text: ' ' + fit(rest[i - 1]!, widthOf(i), 'right')})),
   ];
-  const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
+  const index = frame.state.filter ? state.index : undefined;
+  const progress = state.loading
+    ? ' loading'
+    : index && !index.done
+      ? ` listing keys to filter ${index.loaded}/${index.total}`
+      : state.folderLoads > 0
+        ? ' loading folder'
+        : '';
   const api = frame.state.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
-  const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.tree.size}]${progress} `;
+  const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.total}]${progress} `;
   const now = Date.now();
 
   return (
@@ -79,7 +92,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
         <Box flexDirection="column" width={treeWidth}>
           <Text bold wrap="truncate-end">{line(HEADERS)}</Text>
           {state.error && rows.length === 0 ? <Text color="red" wrap="wrap"> {state.error}</Text> : null}
-          {!state.error && !state.loading && rows.length === 0 ? (
+          {!state.error && !state.loading && !(index && !index.done) && rows.length === 0 ? (
             <Text dimColor> {frame.state.filter ? 'no key matches the filter' : 'no keys'}</Text>
           ) : null}
           {visible.map((row, i) => {
