@@ -21,7 +21,8 @@ export interface ListChildrenOptions {
 }
 
 const FIRST_LIMIT = 16;
-const MAX_LIMIT = 16_000;
+// About 2 MB of keys-only answer: under gRPC's 4 MB default message limit.
+const MAX_LIMIT = 32_000;
 const DEADLINE_MS = 15_000;
 
 /**
