@@ -138,7 +138,7 @@ async function ptyBigOpen(): Promise<number> {
         if (selectedRow(s)?.includes(`▸ ${name}/ `)) break;
         const before = selectedRow(s);
         s.proc.write('j');
-        await clock.when(() => selectedRow(s) !== before, 'the selection moved');
+        await clock.when(() => selectedRow(s) !== before, 'the selection moved', 30_000);
       }
       s.proc.write('\r');
       await clock.when((t) => !!selectedRow(s)?.includes(`▾ ${name}/ `) && loaded(t), `${name}/ open`, 60_000);

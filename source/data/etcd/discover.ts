@@ -21,18 +21,19 @@ export interface ListChildrenOptions {
 }
 
 const FIRST_LIMIT = 16;
-// About 2 MB of keys-only answer: under gRPC's 4 MB default message limit.
-const MAX_LIMIT = 32_000;
+// About 6 MB of keys-only answer (the client takes up to 64 MB). etcd 3.4 walks the rest of the
+// range on every request to count it, so a folder of leaves is read in few, large pages.
+const MAX_LIMIT = 100_000;
 const DEADLINE_MS = 15_000;
 
 /**
  * The direct children of `prefix`, found without reading every key under it: a range from a cursor
  * with a small limit gives the next keys; a key inside a sub-folder names that folder, and the next
  * range starts past the folder's prefix (prefix end), so a folder of any size costs one request.
- * Leaves come a page at a time, the page growing while they keep coming (a folder of 250,000 leaves
- * is a paged listing). Counts cost no request: etcd's `count` of a range [cursor, end) is the number
- * of keys from the cursor on, so a folder's count is the difference of the counts at its first key
- * and past its prefix. Every request is pinned to one revision, so counts and children agree with
+ * Leaves come a page at a time: once a page is mostly leaves the rest comes in large pages (a
+ * folder of 250,000 leaves is a few requests). Counts cost no request: etcd's `count` of a range
+ * [cursor, end) is the number of keys from the cursor on, so a folder's count is the difference of
+ * the counts at its first key and past its prefix. Every request is pinned to one revision, so counts and children agree with
  * each other and with a watch from revision + 1.
  */
 export async function listChildren(
@@ -93,8 +94,8 @@ export async function listChildren(
     if (done) break;
     const last = res.kvs[res.kvs.length - 1]!.key;
     cursor = open ? prefixRangeEnd((open as {entry: ChildEntry}).entry.key) : Buffer.concat([last, Buffer.from([0])]);
-    // Pages grow while they are mostly new children (leaves), and shrink back when a folder ate them.
-    limit = batch.length * 2 >= limit ? Math.min(limit * 4, MAX_LIMIT) : Math.max(FIRST_LIMIT, limit >> 1);
+    // A page of mostly new children (leaves): the rest comes in large pages; one a folder ate: small ones.
+    limit = batch.length * 2 >= limit ? MAX_LIMIT : Math.max(FIRST_LIMIT, limit >> 1);
   }
   return {revision: revision!, children, total: Math.max(0, total)};
 }

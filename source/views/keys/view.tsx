@@ -73,6 +73,8 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     ...shown.slice(1).map((i) => ({text: ' ' + fit(rest[i - 1]!, widthOf(i), 'right')})),
   ];
   const index = frame.state.filter ? state.index : undefined;
+  // Until the filter's index is complete, no match yet is not "no match".
+  const listing = Boolean(frame.state.filter) && feed.api === 'v3' && !index?.done;
   const progress = state.loading
     ? ' loading'
     : index && !index.done
@@ -92,7 +94,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
         <Box flexDirection="column" width={treeWidth}>
           <Text bold wrap="truncate-end">{line(HEADERS)}</Text>
           {state.error && rows.length === 0 ? <Text color="red" wrap="wrap"> {state.error}</Text> : null}
-          {!state.error && !state.loading && !(index && !index.done) && rows.length === 0 ? (
+          {!state.error && !state.loading && !listing && rows.length === 0 ? (
             <Text dimColor> {frame.state.filter ? 'no key matches the filter' : 'no keys'}</Text>
           ) : null}
           {visible.map((row, i) => {
