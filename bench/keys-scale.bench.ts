@@ -226,9 +226,15 @@ async function main(): Promise<void> {
     report.single(`${k}: heap per key held (the big folder open, watching)`, `${p.heapPerKey.toFixed(0)} B`, `${p.held} keys`);
   }
   const last = points[points.length - 1]!;
-  const rssKb = await ptyBigOpen();
-  report.single(`1000k: CLI RSS with ${BIG} open`, `${(rssKb / 1024).toFixed(0)} MiB`, `VmRSS, ${((rssKb * 1024) / last.held).toFixed(0)} B per key held (garbage and the runtime included)`);
-  report.single(`1000k: every key listed (the filter's index), in process`, formatMs(last.index!), `etcdctl get --prefix ${ROOT} --keys-only: ${formatMs(last.ctlAll!)} (${(last.index! / last.ctlAll!).toFixed(2)}x)`);
+  const k = `${last.n / 1000}k`;
+  try {
+    const rssKb = await ptyBigOpen();
+    report.single(`${k}: CLI RSS with ${BIG} open`, `${(rssKb / 1024).toFixed(0)} MiB`, `VmRSS, ${((rssKb * 1024) / last.held).toFixed(0)} B per key held (garbage and the runtime included)`);
+  } catch (e) {
+    // A figure without a budget: its navigation failing (a loaded machine) does not lose the rest.
+    report.single(`${k}: CLI RSS with ${BIG} open`, 'not measured', (e as Error).message.split('\n')[0]!);
+  }
+  report.single(`${k}: every key listed (the filter's index), in process`, formatMs(last.index!), `etcdctl get --prefix ${ROOT} --keys-only: ${formatMs(last.ctlAll!)} (${(last.index! / last.ctlAll!).toFixed(2)}x)`);
 
   // The curve: each figure against the keyspace size; growth per 10x keys (linear is 10x).
   const lines = ['', 'keys       first level  (CLI)      open big folder  etcdctl big  ratio  heap/key', ...points.map((p) =>
@@ -249,7 +255,7 @@ async function main(): Promise<void> {
     });
   }
   report.budget({
-    name: 'first level with counts at 1M keys, CLI first frame to the / row (p50)',
+    name: `first level with counts at ${last.n.toLocaleString('en')} keys, CLI first frame to the / row (p50)`,
     measured: formatMs(last.pty.p50),
     reference: `absolute (in process: ${formatMs(last.first.p50)})`,
     limit: `${FIRST_LEVEL_BUDGET_MS} ms`,

@@ -65,6 +65,11 @@ function lowerBound(a: readonly string[], s: string): number {
 export class LazyTree {
   private readonly folders = new Map<string, Folder>();
   private rootFolder: Folder;
+  /**
+   * Bumped on every change: rows are spans into the folders' arrays, so rows made before a change
+   * must not be read after it (the watch changes the tree between a feed's flushes).
+   */
+  generation = 0;
 
   constructor(
     readonly sep: string,
@@ -80,6 +85,7 @@ export class LazyTree {
   }
 
   clear(): void {
+    this.generation++;
     this.folders.clear();
     this.rootFolder = this.newFolder(this.root, 0, -1);
   }
@@ -99,6 +105,7 @@ export class LazyTree {
 
   /** Marks a known folder as loading (its children arrive with `addChildren`); false if it is not to be loaded. */
   beginLoad(prefix: string): boolean {
+    this.generation++;
     const f = this.folders.get(prefix);
     if (!f || f.state !== 'unloaded') return false;
     f.state = 'loading';
@@ -110,6 +117,7 @@ export class LazyTree {
 
   /** Children of a loading folder, in key order after those added before, all read at `revision`. */
   addChildren(prefix: string, children: LoadedChild[], revision: number): void {
+    this.generation++;
     const f = this.folders.get(prefix);
     if (!f || f.state !== 'loading') return;
     for (const c of children) {
@@ -124,6 +132,7 @@ export class LazyTree {
 
   /** The load of `prefix` read everything at `revision` (`total` keys): replay what the watch brought meanwhile. */
   finishLoad(prefix: string, revision: number, total: number): void {
+    this.generation++;
     const f = this.folders.get(prefix);
     if (!f || f.state !== 'loading') return;
     const pending = f.pending ?? [];
@@ -138,6 +147,7 @@ export class LazyTree {
 
   /** A load that failed: the folder can be opened again. */
   abandonLoad(prefix: string): void {
+    this.generation++;
     const f = this.folders.get(prefix);
     if (!f || f.state !== 'loading') return;
     f.state = 'unloaded';
@@ -156,6 +166,7 @@ export class LazyTree {
 
   /** A watch event, applied to every folder on the key's path that has not seen its revision. */
   apply(e: TreeEvent): void {
+    this.generation++;
     if (!e.key.startsWith(this.root)) return;
     this.applyIn(this.rootFolder, e);
   }

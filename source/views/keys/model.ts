@@ -19,7 +19,7 @@ export interface TreeModel extends ViewModel {
   selected: number;
 }
 
-const cache = new WeakMap<KeyTreeFeed, {version: number; expanded: string[]; filter: string; rows: Rows}>();
+const cache = new WeakMap<KeyTreeFeed, {version: number; generation: number; expanded: string[]; filter: string; rows: Rows}>();
 
 /**
  * The rows the tree shows: the open folders' children (v3: spans of the lazy tree, no object per
@@ -27,14 +27,15 @@ const cache = new WeakMap<KeyTreeFeed, {version: number; expanded: string[]; fil
  */
 function treeRows(feed: KeyTreeFeed, state: TreeState): Rows {
   const version = feed.store.getState().version;
+  const generation = feed.tree.generation;
   const hit = cache.get(feed);
-  // Rows change with the tree's version and what is open, not with every move of the selection.
-  if (hit && hit.version === version && hit.expanded === state.expanded && hit.filter === state.filter) return hit.rows;
+  // Rows change with the tree (and the flat index: the version) and what is open, not with every move of the selection.
+  if (hit && hit.version === version && hit.generation === generation && hit.expanded === state.expanded && hit.filter === state.filter) return hit.rows;
   let rows: Rows;
   if (state.filter) rows = feed.flat.search('', state.filter);
   else if (feed.api === 'v2') rows = feed.flat.flatten('', new Set(state.expanded));
   else rows = feed.tree.rows(new Set(state.expanded));
-  cache.set(feed, {version, expanded: state.expanded, filter: state.filter, rows});
+  cache.set(feed, {version, generation, expanded: state.expanded, filter: state.filter, rows});
   return rows;
 }
 
