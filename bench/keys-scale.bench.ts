@@ -12,15 +12,16 @@ import vm from 'node:vm';
 import {EtcdClient} from '../source/data/etcd/client.js';
 import {KeyTreeFeed} from '../source/views/keys/feed.js';
 import {PtySession} from '../test/helpers/pty.js';
+import {openTreeFolders} from '../test/helpers/etcd.js';
 import {sandboxEnv} from '../test/helpers/sandbox-env.js';
 import {BenchReport, formatMs, sample, sleep, summarize, timeMs, type Stats} from './helpers.js';
 import {countUnder, deletePrefixes, etcdctlKeys, putAll} from './keys-data.js';
-import {ScreenClock, residentKb, selectedRow} from './pty-clock.js';
+import {ScreenClock, residentKb} from './pty-clock.js';
 
 const ROOT = '/scale/';
 // UNDOCK_BENCH_KEY_SIZES=10000,100000 for a quicker run while working on the tree.
 const SIZES = process.env.UNDOCK_BENCH_KEY_SIZES ? process.env.UNDOCK_BENCH_KEY_SIZES.split(',').map(Number) : [10_000, 100_000, 1_000_000];
-const BIG = `${ROOT}registry/events/default/`;
+const BIG = `${ROOT}kube/events/default/`;
 const RESOURCES = ['configmaps', 'deployments', 'endpointslices', 'leases', 'pods', 'replicasets', 'secrets', 'serviceaccounts', 'services', 'jobs', 'cronjobs', 'daemonsets', 'statefulsets', 'ingresses', 'roles'];
 const NAMESPACES = 50;
 const FIRST_LEVEL_BUDGET_MS = 300;
@@ -46,7 +47,7 @@ function keysOf(n: number, from = 0): string[] {
   const bigFrom = from / 4;
   const namesFrom = (from - bigFrom) / (RESOURCES.length * NAMESPACES);
   for (let i = bigFrom; i < big; i++) keys.push(`${BIG}ev-${pad(i, 6)}`);
-  for (const r of RESOURCES) for (let ns = 0; ns < NAMESPACES; ns++) for (let m = namesFrom; m < names; m++) keys.push(`${ROOT}registry/${r}/ns-${pad(ns, 2)}/${r.slice(0, -1)}-${pad(m, 4)}`);
+  for (const r of RESOURCES) for (let ns = 0; ns < NAMESPACES; ns++) for (let m = namesFrom; m < names; m++) keys.push(`${ROOT}kube/${r}/ns-${pad(ns, 2)}/${r.slice(0, -1)}-${pad(m, 4)}`);
   return keys;
 }
 
@@ -95,7 +96,7 @@ async function firstLevel(): Promise<{feed: KeyTreeFeed; ms: number}> {
 /** Opens the folders down to BIG in a fresh feed; ms for BIG itself (every child loaded). */
 async function openBig(): Promise<{feed: KeyTreeFeed; ms: number}> {
   const {feed} = await firstLevel();
-  const path = ['/', ROOT, `${ROOT}registry/`, `${ROOT}registry/events/`];
+  const path = ['/', ROOT, `${ROOT}kube/`, `${ROOT}kube/events/`];
   for (const p of path) {
     feed.want([p]);
     await until(feed, () => feed.tree.stateOf(p) === 'loaded', `opening ${p}`);
@@ -133,16 +134,7 @@ async function ptyBigOpen(): Promise<number> {
     const clock = new ScreenClock(s);
     const loaded = (t: string) => !/etcd keys[^\n]* loading/.test(t);
     await clock.when((t) => /^ [▸▾] \/ /m.test(t) && loaded(t), 'the first level', 30_000);
-    for (const name of ['', 'scale', 'registry', 'events', 'default']) {
-      for (let i = 0; i < 80; i++) {
-        if (selectedRow(s)?.includes(`▸ ${name}/ `)) break;
-        const before = selectedRow(s);
-        s.proc.write('j');
-        await clock.when(() => selectedRow(s) !== before, 'the selection moved', 30_000);
-      }
-      s.proc.write('\r');
-      await clock.when((t) => !!selectedRow(s)?.includes(`▾ ${name}/ `) && loaded(t), `${name}/ open`, 60_000);
-    }
+    await openTreeFolders(s, '/', 'scale/', 'kube/', 'events/', 'default/');
     await clock.when((t) => t.includes('ev-000000'), 'the first leaf', 10_000);
     await sleep(1_000);
     return residentKb(s.proc.pid);
@@ -206,7 +198,7 @@ async function measure(n: number): Promise<Point> {
 }
 
 async function main(): Promise<void> {
-  await deletePrefixes(writer, RESOURCES.map((r) => `${ROOT}registry/${r}/`).concat([BIG, ROOT]));
+  await deletePrefixes(writer, RESOURCES.map((r) => `${ROOT}kube/${r}/`).concat([BIG, ROOT]));
   const points: Point[] = [];
   let have = 0;
   for (const n of SIZES) {
@@ -286,7 +278,7 @@ try {
   failure = e;
 } finally {
   try {
-    const deleteMs = await timeMs(() => deletePrefixes(writer, RESOURCES.map((r) => `${ROOT}registry/${r}/`).concat([BIG, ROOT])));
+    const deleteMs = await timeMs(() => deletePrefixes(writer, RESOURCES.map((r) => `${ROOT}kube/${r}/`).concat([BIG, ROOT])));
     const left = await countUnder(client, ROOT);
     if (left > 0) throw new Error(`${left} keys are still under ${ROOT}`);
     report.single(`delete ${ROOT} (a DeleteRange per resource folder)`, formatMs(deleteMs));

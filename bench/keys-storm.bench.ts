@@ -14,6 +14,7 @@ import {EtcdClient} from '../source/data/etcd/client.js';
 import {prefixRange} from '../source/data/etcd/keys.js';
 import {KeyTreeFeed} from '../source/views/keys/feed.js';
 import {PtySession} from '../test/helpers/pty.js';
+import {openTreeFolders} from '../test/helpers/etcd.js';
 import {sandboxEnv} from '../test/helpers/sandbox-env.js';
 import {BenchReport, formatMs, sleep, summarize} from './helpers.js';
 import {countUnder, deletePrefixes, putAll} from './keys-data.js';
@@ -41,17 +42,6 @@ const epochNow = () => performance.timeOrigin + performance.now();
 const rowName = (i: number) => `kp-${String(i).padStart(5, '0')}`;
 const titleCount = (text: string) => Number(/ etcd keys [^\n]*\[(\d+)\]/.exec(text)?.[1] ?? NaN);
 
-/** Moves the selection onto the folder row `name/` (j/k), opens it, and waits for its load. */
-async function open(s: PtySession, clock: ScreenClock, name: string, key: 'j' | 'k' = 'j'): Promise<void> {
-  for (let i = 0; i < 40 && !selectedRow(s)?.includes(`▸ ${name}/ `); i++) {
-    const before = selectedRow(s);
-    s.proc.write(key);
-    await clock.when(() => selectedRow(s) !== before, 'the selection moved', 30_000);
-  }
-  s.proc.write('\r');
-  await clock.when((t) => !!selectedRow(s)?.includes(`▾ ${name}/ `) && !/etcd keys[^\n]* loading/.test(t), `${name}/ open`, 30_000);
-}
-
 /** One j press: ms from the write to the output that shows `want` selected. */
 async function press(s: PtySession, clock: ScreenClock, want: string): Promise<number> {
   const t0 = performance.now();
@@ -73,10 +63,7 @@ async function main(): Promise<void> {
   try {
     const clock = new ScreenClock(s);
     await clock.when((t) => /^ [▸▾] \/ /m.test(t) && !/etcd keys[^\n]* loading/.test(t), 'the first level', 30_000);
-    await open(s, clock, '');
-    await open(s, clock, 'storm-bench');
-    await open(s, clock, 'storm');
-    await open(s, clock, 'kp', 'k');
+    await openTreeFolders(s, '/', 'storm-bench/', 'storm/', 'kp/');
     await clock.when((t) => t.includes(rowName(20)), `${ROW_KEYS} rows on screen`);
 
     // Idle: the selection walks down the 10,000 rows.
