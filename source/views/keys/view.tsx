@@ -28,7 +28,8 @@ function rowCells(row: TreeRow, size: number | undefined, filtered: boolean): [T
 }
 
 const HEADERS = ['KEY', 'SIZE/KEYS', 'VER', 'CREATE', 'MOD', 'LEASE'];
-const FIXED = [11, 5, 8, 8, 16];
+// SIZE/KEYS fits "1000000 keys": a million-key folder shows its count whole.
+const FIXED = [12, 5, 8, 8, 16];
 /** Beside the preview (which shows all of a key's metadata) the tree keeps the columns that compare keys. */
 const NARROW = [0, 1, 2, 4];
 
