@@ -108,11 +108,18 @@ export async function selectTreeRow(s: PtySession, name: string): Promise<void> 
   throw new Error(`could not select ${name}; screen was:\n${s.text()}`);
 }
 
-/** Opens folders one after the other ("/", "registry/", ...) and leaves the last one selected. */
+/** The tree's title says it is still reading: the root level, a folder being opened, or the filter's keys. */
+const TREE_LOADING = /etcd keys[^\n]* (loading|listing keys)/;
+
+/**
+ * Opens folders one after the other ("/", "registry/", ...) and leaves the last one selected. A
+ * folder is read from etcd when opened: each is waited for until the title no longer says loading.
+ */
 export async function openTreeFolders(s: PtySession, ...folders: string[]): Promise<void> {
   for (const folder of folders) {
+    await s.waitFor((text) => !TREE_LOADING.test(text));
     await selectTreeRow(s, folder);
     await s.press('enter');
-    await s.waitFor(() => selectedTreeLine(s)?.text.includes(`▾ ${folder}`) === true);
+    await s.waitFor((text) => selectedTreeLine(s)?.text.includes(`▾ ${folder}`) === true && !TREE_LOADING.test(text));
   }
 }

@@ -29,7 +29,10 @@ export const treeBindings: ViewBinding<TreeState>[] = [
       const {app, frame, key} = env;
       const r = rowOf(env)!;
       if (!r.folder) app.apply(describeKey(app.ctx.etcd, r));
-      else if (!r.expanded) app.update(frame, {expanded: [...frame.state.expanded, r.path]});
+      else if (!r.expanded) {
+        app.update(frame, {expanded: [...frame.state.expanded, r.path]});
+        feedOf(env).want([r.path]);
+      }
       else if (key.name === 'right') app.update(frame, {selected: frame.state.selected + 1});
       else app.update(frame, {expanded: frame.state.expanded.filter((p) => p !== r.path)});
     },
@@ -75,7 +78,7 @@ export const treeBindings: ViewBinding<TreeState>[] = [
     run: (env) => {
       // The folder the selection is in (a filtered row carries its full key).
       const row = rowOf(env);
-      const sep = feedOf(env).tree.sep;
+      const sep = feedOf(env).sep;
       const folder = !row ? '' : row.folder ? row.path : row.path.slice(0, row.path.lastIndexOf(sep) + 1);
       env.app.apply(newKey(env.app.ctx.etcd, folder));
     },

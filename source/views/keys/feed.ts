@@ -1,25 +1,31 @@
 import type {EtcdClient} from '../../data/etcd/client.js';
-import {getValue, leafValueSizes, rangeKeys, type KeyMeta} from '../../data/etcd/keys.js';
+import {getValue, leafValueSizes} from '../../data/etcd/keys.js';
+import {KeyIndex} from './feed-index.js';
 import {watchPrefix} from '../../data/etcd/watch.js';
-import {v2List, type V2Node} from '../../data/etcd/v2.js';
+import {infoOf, loadFolder, treeEvent} from './feed-load.js';
 import {errorLine} from '../../data/errors.js';
 import {describeValue, type ValueDescription} from '../../data/values/decode.js';
-import {KeyTree, fromLatin1, toLatin1, type KeyInfo} from './tree-model.js';
+import {KeyTree, fromLatin1, type KeyInfo} from './tree-model.js';
+import {LazyTree} from './lazy-tree.js';
+import {listV2} from './feed-v2.js';
 import {createStore, type Store} from '../../store/store.js';
 
 export interface KeyTreeState {
   /** Bumped on every change of the tree: views re-read it. */
   version: number;
+  /** The root level is being discovered. */
   loading: boolean;
-  loaded: number;
-  total: number;
-  /** The revision the tree is at (the load's, then each watch batch's). */
+  /** Folders being loaded (opened) now. */
+  folderLoads: number;
+  /** The revision the tree is at (the root level's, then each watch batch's). */
   revision?: string;
   error?: string;
   /** Something the user should know (a reload after compaction, a lost connection). */
   message?: string;
   /** Keys changed by the watch lately, with when: rows are highlighted for a moment. */
   changed: ReadonlyMap<string, number>;
+  /** The filter's list of every key: absent until a filter is typed. */
+  index?: {loaded: number; total: number; done: boolean};
 }
 
 export interface PreviewState {
@@ -32,34 +38,39 @@ export interface PreviewState {
 }
 
 const HIGHLIGHT_MS = 1_500;
+/** At most one re-render a frame (Ink draws at 30 fps): a storm of events costs 30 renders a second, not one per batch. */
+const FRAME_MS = 33;
 /** The preview shows a screenful: this much decoded text is plenty, and keeps a 1.5 MiB value cheap. */
 export const PREVIEW_TEXT_BYTES = 16 * 1024;
 
-function infoOf(k: {version: number; createRevision: string; modRevision: string; lease?: string}): KeyInfo {
-  return {version: k.version, createRevision: Number(k.createRevision), modRevision: Number(k.modRevision), lease: k.lease ?? '0'};
-}
-
 /**
- * The key tree of one etcd prefix, kept live: a paged keys-only load pinned to one revision (the
- * first level shows after the first page), then a watch from that revision + 1, so nothing is
- * missed or doubled between load and watch. A compacted watch revision reloads the tree.
+ * The key tree of one etcd prefix, kept live and loaded lazily: the root level is discovered (one
+ * request per child, counts included, see listChildren) at one revision, then a watch runs from that
+ * revision + 1. A folder is loaded when it is opened, at the revision of its own load; each folder
+ * remembers its revision, so the watch's events count once (LazyTree). A filter loads the whole
+ * prefix keys-only once, into a flat list the watch keeps current. A compacted watch reloads.
  */
 export class KeyTreeFeed {
-  readonly tree: KeyTree;
+  readonly tree: LazyTree;
+  /** v2: every key; v3: the filter's index of every key, once a filter asked for it. */
+  readonly flat: KeyTree;
   readonly store: Store<KeyTreeState>;
   readonly preview: Store<PreviewState>;
   readonly sizes = new Map<string, number>();
+  readonly sep: string;
   private readonly client: EtcdClient;
   private readonly root: string;
   private abort?: AbortController;
   private watch?: {close(): void};
   private flushTimer?: NodeJS.Timeout;
+  private lastFlush = 0;
   private highlightTimer?: NodeJS.Timeout;
   private previewSeq = 0;
   private sizeRequest?: AbortController;
   private changed = new Map<string, number>();
   private stopped = false;
   private pendingRevision?: string;
+  private readonly index: KeyIndex;
   /** v3 (ranges and a watch) or the old v2 keyspace (read-only, listed again on a timer: v2 has no revision to watch from). */
   readonly api: 'v3' | 'v2';
   private readonly v2Values = new Map<string, Buffer>();
@@ -69,41 +80,45 @@ export class KeyTreeFeed {
   constructor(client: EtcdClient, root = '', sep = '/', opts: {api?: 'v3' | 'v2'; refreshMs?: number} = {}) {
     this.client = client;
     this.root = root;
+    this.sep = sep;
     this.api = opts.api ?? 'v3';
     this.refreshMs = opts.refreshMs ?? 2_000;
-    this.tree = new KeyTree(sep);
-    this.store = createStore<KeyTreeState>({version: 0, loading: true, loaded: 0, total: 0, changed: this.changed});
+    this.tree = new LazyTree(sep, root);
+    this.index = new KeyIndex(sep);
+    // v2 lists into it too: it is the flat list of every key either way.
+    this.flat = this.index.keys;
+    this.store = createStore<KeyTreeState>({version: 0, loading: true, folderLoads: 0, changed: this.changed});
     this.preview = createStore<PreviewState>({loading: false});
   }
 
+  /** Keys under the root (v2: listed; v3: counted, and kept by the watch). */
+  get total(): number {
+    return this.api === 'v2' ? this.flat.size : this.tree.size;
+  }
+
+  private bump(patch: Partial<KeyTreeState> = {}): void {
+    this.store.setState((s) => ({...patch, version: s.version + 1}));
+  }
+
   start(message?: string): void {
+    this.stopped = false;
     if (this.api === 'v2') {
-      this.stopped = false;
       this.loadV2(message);
       return;
     }
-    this.stopped = false;
     this.abort?.abort();
     this.watch?.close();
     this.tree.clear();
+    this.index.clear();
     this.sizes.clear();
     const abort = new AbortController();
     this.abort = abort;
-    this.store.setState((s) => ({loading: true, loaded: 0, total: 0, error: undefined, message, version: s.version + 1}));
-    rangeKeys(this.client, this.root, {
-      signal: abort.signal,
-      onPage: (keys: KeyMeta[], progress) => {
+    this.bump({loading: true, folderLoads: 0, error: undefined, message, index: undefined});
+    this.tree.beginLoad(this.root);
+    loadFolder(this.client, this.tree, this.root, abort.signal, () => this.bump()).then(
+      (revision) => {
         if (abort.signal.aborted) return;
-        this.tree.appendSorted(
-          keys.map((k) => toLatin1(k.key)),
-          keys.map(infoOf),
-        );
-        this.store.setState((s) => ({loaded: progress.loaded, total: progress.total, revision: progress.revision, version: s.version + 1}));
-      },
-    }).then(
-      ({revision}) => {
-        if (abort.signal.aborted) return;
-        this.store.setState((s) => ({loading: false, revision, version: s.version + 1}));
+        this.bump({loading: false, revision});
         this.startWatch((BigInt(revision) + 1n).toString());
       },
       (err) => {
@@ -115,21 +130,46 @@ export class KeyTreeFeed {
     );
   }
 
+  /** Loads the open folders that are not loaded yet (a folder is loaded when opened, not before). */
+  want(expanded: readonly string[]): void {
+    if (this.api !== 'v3' || this.store.getState().loading) return;
+    for (const prefix of expanded) {
+      if (!this.tree.beginLoad(prefix)) continue;
+      const abort = this.abort!;
+      this.store.setState((s) => ({folderLoads: s.folderLoads + 1}));
+      loadFolder(this.client, this.tree, prefix, abort.signal, () => this.bump()).then(
+        () => !abort.signal.aborted && this.bump({folderLoads: this.store.getState().folderLoads - 1}),
+        (err) => {
+          if (abort.signal.aborted) return;
+          this.tree.abandonLoad(prefix);
+          this.bump({folderLoads: this.store.getState().folderLoads - 1, message: `could not open ${prefix}: ${errorLine(err)}`});
+        },
+      );
+    }
+  }
+
+  /** The filter's index of every key (see KeyIndex): loaded once, when a filter first asks for it. */
+  wantIndex(): void {
+    if (this.api !== 'v3' || this.index.started) return;
+    const abort = this.abort!;
+    this.store.setState({index: {loaded: 0, total: this.tree.size, done: false}});
+    this.index.load(this.client, this.root, abort.signal, infoOf, (index) => this.bump({index})).catch((err) => {
+      if (!abort.signal.aborted) this.bump({index: undefined, message: `could not list the keys to filter: ${errorLine(err)}`});
+    });
+  }
+
   private startWatch(from: string): void {
     this.watch = watchPrefix(this.client, this.root, from, {
       onEvents: (events, revision) => {
         const now = Date.now();
-        for (const e of events) {
-          const key = toLatin1(e.key);
-          if (e.type === 'put') {
-            this.tree.put(key, infoOf(e));
-            if (e.value) this.sizes.set(key, e.value.length);
-          } else {
-            this.tree.delete(key);
-            this.sizes.delete(key);
-          }
-          this.changed.set(key, now);
-          if (key === this.preview.getState().key) this.showValue(key, e.type === 'put' ? e.value : undefined, true);
+        for (const w of events) {
+          const e = treeEvent(w);
+          this.tree.apply(e);
+          this.index.apply(e);
+          if (w.type === 'put' && w.value) this.sizes.set(e.key, w.value.length);
+          else this.sizes.delete(e.key);
+          this.changed.set(e.key, now);
+          if (e.key === this.preview.getState().key) this.showValue(e.key, w.type === 'put' ? w.value : undefined, true);
         }
         // The revision goes out with the rows in the next flush: one frame per batch, not two.
         this.pendingRevision = revision;
@@ -146,27 +186,11 @@ export class KeyTreeFeed {
 
   private loadV2(message?: string): void {
     clearTimeout(this.v2Timer);
-    const endpoint = this.client.endpoints[0]!;
-    v2List(endpoint, this.root || '/', {recursive: true}).then(
-      (rootNode) => {
+    listV2(this.client.endpoints[0]!, this.root, this.flat, this.v2Values).then(
+      () => {
         if (this.stopped) return;
-        const leaves: V2Node[] = [];
-        const walk = (n: V2Node) => {
-          if (!n.dir) leaves.push(n);
-          for (const c of n.nodes ?? []) walk(c);
-        };
-        walk(rootNode);
-        leaves.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-        this.tree.clear();
-        this.v2Values.clear();
-        const keys = leaves.map((n) => toLatin1(Buffer.from(n.key, 'utf8')));
-        leaves.forEach((n, i) => this.v2Values.set(keys[i]!, Buffer.from(n.value ?? '', 'utf8')));
-        this.tree.appendSorted(
-          keys,
-          leaves.map((n) => ({version: 0, createRevision: n.createdIndex ?? 0, modRevision: n.modifiedIndex ?? 0, lease: n.ttl ? `ttl ${n.ttl}s` : '0'})),
-        );
         for (const [k, v] of this.v2Values) this.sizes.set(k, v.length);
-        this.store.setState((s) => ({loading: false, loaded: keys.length, total: keys.length, error: undefined, message, version: s.version + 1}));
+        this.bump({loading: false, error: undefined, message});
         const selected = this.preview.getState().key;
         if (selected) this.showValue(selected, this.v2Values.get(selected), true);
       },
@@ -179,24 +203,36 @@ export class KeyTreeFeed {
     });
   }
 
-  /** Coalesces a burst of watch events into one re-render. */
+  /** Coalesces a burst of watch events into one re-render, at most one a frame. */
   private scheduleFlush(): void {
     if (this.flushTimer) return;
+    const wait = Math.max(5, FRAME_MS - (Date.now() - this.lastFlush));
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
+      this.lastFlush = Date.now();
       const revision = this.pendingRevision;
-      this.store.setState((s) => ({version: s.version + 1, changed: new Map(this.changed), ...(revision ? {revision} : {})}));
-      clearTimeout(this.highlightTimer);
-      this.highlightTimer = setTimeout(() => this.expireHighlights(), HIGHLIGHT_MS);
-      this.highlightTimer.unref();
-    }, 5);
+      this.bump(revision ? {revision} : {});
+      if (!this.highlightTimer) {
+        this.highlightTimer = setTimeout(() => this.expireHighlights(), HIGHLIGHT_MS);
+        this.highlightTimer.unref();
+      }
+    }, wait);
     this.flushTimer.unref();
   }
 
   private expireHighlights(): void {
+    this.highlightTimer = undefined;
     const now = Date.now();
-    for (const [k, t] of this.changed) if (now - t >= HIGHLIGHT_MS) this.changed.delete(k);
-    this.store.setState((s) => ({version: s.version + 1, changed: new Map(this.changed)}));
+    let next = Infinity;
+    for (const [k, t] of this.changed) {
+      if (now - t >= HIGHLIGHT_MS) this.changed.delete(k);
+      else next = Math.min(next, t + HIGHLIGHT_MS - now);
+    }
+    this.bump();
+    if (next < Infinity) {
+      this.highlightTimer = setTimeout(() => this.expireHighlights(), next);
+      this.highlightTimer.unref();
+    }
   }
 
   /** Shows a leaf's value in the preview: read once on selection, then kept current by the watch. */
@@ -229,7 +265,7 @@ export class KeyTreeFeed {
       return;
     }
     this.sizes.set(key, value.length);
-    this.preview.setState({key, loading: false, value, description: describeValue(value, {maxTextBytes: PREVIEW_TEXT_BYTES}), info: this.tree.get(key), error: undefined});
+    this.preview.setState({key, loading: false, value, description: describeValue(value, {maxTextBytes: PREVIEW_TEXT_BYTES}), info: this.tree.get(key) ?? this.flat.get(key), error: undefined});
   }
 
   /** Fetches value sizes for leaves on screen that have none yet (etcd's keys-only ranges carry none). */

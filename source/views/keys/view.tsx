@@ -28,7 +28,8 @@ function rowCells(row: TreeRow, size: number | undefined, filtered: boolean): [T
 }
 
 const HEADERS = ['KEY', 'SIZE/KEYS', 'VER', 'CREATE', 'MOD', 'LEASE'];
-const FIXED = [11, 5, 8, 8, 16];
+// SIZE/KEYS fits "1000000 keys": a million-key folder shows its count whole.
+const FIXED = [12, 5, 8, 8, 16];
 /** Beside the preview (which shows all of a key's metadata) the tree keeps the columns that compare keys. */
 const NARROW = [0, 1, 2, 4];
 
@@ -41,7 +42,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   const bodyHeight = model.pageSize;
   const top = windowTop(selected, frame.state.top, bodyHeight, rows.length);
   const visible = rows.slice(top, top + bodyHeight);
-  const current = rows[selected];
+  const current = rows.at(selected);
 
   useEffect(() => {
     // A cross-link's target, once the tree has it, becomes an ordinary selection (keys move it again).
@@ -53,6 +54,12 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     // revealed Secret data is masked again as soon as another row is selected
     if (frame.state.reveal !== undefined && frame.state.reveal !== current?.path) app.update(frame, {reveal: undefined});
   }, [feed, current?.path, current?.folder]);
+  // A folder is loaded when opened (also again after a reload), the filter's index when a filter is typed.
+  // Every render: a folder under one that just loaded, or all of them after a reload, is loaded next.
+  useEffect(() => {
+    feed.want(frame.state.expanded);
+    if (frame.state.filter) feed.wantIndex();
+  });
   useEffect(() => {
     feed.wantSizes(visible.filter((r) => !r.folder).map((r) => r.path));
   });
@@ -70,9 +77,18 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     ...fitParts(name, nameWidth, 'left', frame.state.filter ? 'middle' : 'end'),
     ...shown.slice(1).map((i) => ({text: ' ' + fit(rest[i - 1]!, widthOf(i), 'right')})),
   ];
-  const progress = state.loading ? ` loading ${state.loaded}/${state.total}` : '';
+  const index = frame.state.filter ? state.index : undefined;
+  // Until the filter's index is complete, no match yet is not "no match".
+  const listing = Boolean(frame.state.filter) && feed.api === 'v3' && !index?.done;
+  const progress = state.loading
+    ? ' loading'
+    : index && !index.done
+      ? ` listing keys to filter ${index.loaded}/${index.total}`
+      : state.folderLoads > 0
+        ? ' loading folder'
+        : '';
   const api = frame.state.api === 'v2' ? 'v2 API, read-only' : `v3 API, rev ${state.revision ?? '?'}`;
-  const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.tree.size}]${progress} `;
+  const title = ` etcd keys (${api})${frame.state.filter ? ` </${frame.state.filter}>` : ''} [${feed.total}]${progress} `;
   const now = Date.now();
 
   return (
@@ -84,7 +100,7 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
         <Box flexDirection="column" width={treeWidth}>
           <Text bold wrap="truncate-end">{line(HEADERS)}</Text>
           {state.error && rows.length === 0 ? <Text color="red" wrap="wrap"> {state.error}</Text> : null}
-          {!state.error && !state.loading && rows.length === 0 ? (
+          {!state.error && !state.loading && !listing && rows.length === 0 ? (
             <Text dimColor> {frame.state.filter ? 'no key matches the filter' : 'no keys'}</Text>
           ) : null}
           {visible.map((row, i) => {

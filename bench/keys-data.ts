@@ -1,0 +1,41 @@
+// Writing and removing bench keyspaces fast: batched txns from Node, several in flight; deletes in
+// chunks (a million keys in one DeleteRange outlasts etcdctl's default 5 s command timeout).
+import type {IRequestOp} from 'etcd3';
+import type {EtcdClient} from '../source/data/etcd/client.js';
+import {prefixRange} from '../source/data/etcd/keys.js';
+import {mapLimit, runCli} from './helpers.js';
+
+const TXN_OPS = 128; // etcd's default --max-txn-ops
+const TXNS_IN_FLIGHT = 16;
+
+/** Puts every key (a short value each) in txns of 128 puts, 16 txns in flight. */
+export async function putAll(writer: EtcdClient, keys: readonly string[], value = (i: number) => `v${i}`): Promise<void> {
+  const batches: IRequestOp[][] = [];
+  for (let i = 0; i < keys.length; i += TXN_OPS) {
+    batches.push(keys.slice(i, i + TXN_OPS).map((key, j) => ({request_put: {key: Buffer.from(key), value: Buffer.from(value(i + j))}})));
+  }
+  await mapLimit(batches, TXNS_IN_FLIGHT, (success) => writer.write('the bench', (etcd) => etcd.kv.txn({compare: [], success, failure: []})));
+}
+
+/** Deletes every key under each prefix, one DeleteRange a prefix (keep each to a few hundred thousand keys). */
+export async function deletePrefixes(writer: EtcdClient, prefixes: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (const p of prefixes) {
+    const res = await writer.write('the bench', (etcd) => etcd.kv.deleteRange(prefixRange(p)));
+    deleted += Number(res.deleted);
+  }
+  return deleted;
+}
+
+/** Keys under a prefix, by etcd's own count (a count-only range). */
+export async function countUnder(client: EtcdClient, prefix: string): Promise<number> {
+  return Number((await client.reads.range({...prefixRange(prefix), count_only: true})).count);
+}
+
+/** `etcdctl get --prefix P --keys-only`: how many keys it printed. */
+export function etcdctlKeys(prefix: string): number {
+  const out = runCli('etcdctl', ['get', '--prefix', prefix, '--keys-only']);
+  let n = 0;
+  for (const line of out.split('\n')) if (line) n++;
+  return n;
+}
