@@ -110,6 +110,13 @@ export interface FileInput {
   switching?: boolean;
 }
 
+/** How an error names where a bad setting came from: the flag, the variable, or the file's setting. */
+function settingName(origin: string, setting: string): string {
+  if (origin.startsWith('flag ')) return origin.slice('flag '.length);
+  if (origin.startsWith('env ')) return origin.slice('env '.length);
+  return `${origin}: ${setting}`;
+}
+
 /** Picks the context a start (or a switch) uses; throws ConfigError for an unknown name. */
 export function chooseContext(file: ConfigFile | undefined, wanted: string | undefined): ContextEntry | undefined {
   if (!file) {
@@ -157,7 +164,7 @@ export function buildConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   const namespace = pick('namespace', ['--namespace', f.namespace], ['CONTAINERD_NAMESPACE', e.CONTAINERD_NAMESPACE], context?.namespace, 'default');
   // Refused before it reaches the terminal (the header) or gRPC metadata: containerd's own rule.
   const nsProblem = namespaceProblem(namespace);
-  if (nsProblem) throw new ConfigError(`${origins.namespace === 'flag --namespace' ? '--namespace' : origins.namespace}: ${nsProblem}`);
+  if (nsProblem) throw new ConfigError(`${settingName(origins.namespace!, 'namespace')}: ${nsProblem}`);
   const fileEndpoints = context?.etcd?.endpoints;
   const endpointText = pick(
     'etcdEndpoints',

@@ -6,6 +6,7 @@ import {ctr} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 import {assertShowing, showingWithout} from '../helpers/screen.js';
 import {startUndock} from '../helpers/undock.js';
+import {viewFlagNames} from '../../source/views/registry.js';
 
 const env = sandboxEnv();
 
@@ -102,7 +103,9 @@ test('a bad --view prints one line naming the choices and exits non-zero', () =>
   const r = spawnSync(process.execPath, [cliPath, '--view', 'nosuch'], {encoding: 'utf8'});
   assert.notEqual(r.status, 0);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, 'undock: --view must be one of: images, containers, pods, namespaces, events, leases, members, stats, podstats, forwards, runtime, keys, keys2, messages, or an alias of one (got "nosuch")\n');
+  // The choices are the registry's views that `:` opens, each named once.
+  assert.equal(r.stderr, `undock: --view must be one of: ${viewFlagNames.ids.join(', ')}, or an alias of one (got "nosuch")\n`);
+  for (const id of ['images', 'containers', 'pods', 'keys', 'drift', 'nodes', 'contexts']) assert.ok(viewFlagNames.ids.includes(id), id);
 });
 
 test('undock version prints the daemons versions as ctr and etcdctl would', () => {

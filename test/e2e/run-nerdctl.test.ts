@@ -41,6 +41,8 @@ function curl(port: number): string | undefined {
   }
 }
 
+const FORM_FIELDS = 8;
+
 /** Fills the run form's fields in order (name, command, env, ports, network, labels, mode, restart) and submits. */
 async function fillRunForm(s: PtySession, values: string[]): Promise<void> {
   await filterTo(s, 'latest');
@@ -52,6 +54,8 @@ async function fillRunForm(s: PtySession, values: string[]): Promise<void> {
     await s.press(CTRL_U);
     await s.type(v);
   }
+  // The rest keep their defaults: on to the last field (restart), where enter runs.
+  for (let i = values.length - 1; i < FORM_FIELDS - 1; i++) await s.press('tab');
   await s.press('enter');
 }
 

@@ -164,7 +164,13 @@ async function walk(): Promise<void> {
     for (const ns of ['default', 'k8s.io']) {
       for (const v of views.filter((x) => x.open)) {
         // Each key starts from a fresh view with its data loaded, the first row selected.
-        const keys = v.bindings(app, (app.openNamed(v.id), app.currentFrame())).flatMap((b) => b.keys.slice(0, 1));
+        app.setNamespace(ns);
+        const opened = (app.openNamed(v.id), app.currentFrame());
+        // A view whose rows do not depend on the containerd namespace (etcd's, the key tree, drift,
+        // contexts) is walked once: in k8s.io it would press the same keys on the same rows again.
+        const table = v.table?.(opened);
+        if (ns !== 'default' && !(table?.resource.namespaced || table?.resource.daemon === 'cri')) continue;
+        const keys = v.bindings(app, opened).flatMap((b) => b.keys.slice(0, 1));
         for (const key of [...keys, 'enter']) {
           app.setNamespace(ns);
           app.openNamed(v.id);
