@@ -69,6 +69,8 @@ export class EventFeed {
   private connect(): void {
     if (this.stopped) return;
     const names = this.names.learnAll();
+    // Events are recorded from the moment of the subscription: that is the "since", not when it is taken as live.
+    const subscribedAt = new Date();
     this.sub = subscribeEvents(this.client, {
       onEvent: (event) => {
         const id = event.topic === '/containers/create' ? eventContainerId(event) : undefined;
@@ -85,8 +87,7 @@ export class EventFeed {
     this.confirm = setTimeout(() => {
       if (this.stopped || !this.sub) return;
       this.failures = 0;
-      const now = new Date();
-      this.store.setState((s) => ({connected: true, error: undefined, ...(!s.since ? {since: now} : this.wasLost ? {resumed: now} : {})}));
+      this.store.setState((s) => ({connected: true, error: undefined, ...(!s.since ? {since: subscribedAt} : this.wasLost ? {resumed: subscribedAt} : {})}));
       this.wasLost = false;
       void names.then(() => !this.stopped && this.handlers.onConnected());
     }, 300);

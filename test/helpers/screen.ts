@@ -32,13 +32,19 @@ export async function filterTo(s: PtySession, text: string): Promise<string> {
   return s.waitFor(new RegExp(`\\[1/\\d+\\] </${escapeRe(text)}>`));
 }
 
-/** The lines of a describe view under its title, above the crumbs. */
-export function detailBody(s: PtySession): string[] {
+/** The lines of a describe view under its title, above the crumbs; undefined while no whole one is on screen. */
+function bodyIfShown(s: PtySession): string[] | undefined {
   const lines = s.screen();
   const title = lines.findIndex((l) => /\[(yaml|json)\]/.test(l));
   const crumbs = lines.findLastIndex((l) => /^ <[^>]+>/.test(l));
-  assert.ok(title >= 0 && crumbs > title, `a describe view on screen:\n${lines.join('\n')}`);
-  return lines.slice(title + 1, crumbs);
+  return title >= 0 && crumbs > title ? lines.slice(title + 1, crumbs) : undefined;
+}
+
+/** The lines of a describe view under its title, above the crumbs. */
+export function detailBody(s: PtySession): string[] {
+  const body = bodyIfShown(s);
+  assert.ok(body, `a describe view on screen:\n${s.screen().join('\n')}`);
+  return body;
 }
 
 /**
@@ -47,18 +53,23 @@ export function detailBody(s: PtySession): string[] {
  */
 export async function readDetail(s: PtySession): Promise<string> {
   const same = (a: string[], b: string[]) => a.join('\n') === b.join('\n');
-  await s.waitFor((screen) => /\[(yaml|json)\]/.test(screen) && !screen.includes('loading…'));
+  // A frame can be read half drawn: only a whole describe view counts.
+  const whole = (test: (body: string[]) => boolean) => () => {
+    const body = bodyIfShown(s);
+    return body !== undefined && test(body);
+  };
+  await s.waitFor((screen) => /\[(yaml|json)\]/.test(screen) && !screen.includes('loading…') && bodyIfShown(s) !== undefined);
   const top = detailBody(s);
   await s.press('G');
-  await s.waitFor(() => !same(detailBody(s), top));
+  await s.waitFor(whole((b) => !same(b, top)));
   const bottom = detailBody(s);
   await s.press('g');
-  await s.waitFor(() => same(detailBody(s), top));
+  await s.waitFor(whole((b) => same(b, top)));
   const pages = [top];
   while (!same(pages.at(-1)!, bottom)) {
     const before = pages.at(-1)!;
     await s.press('pgdn');
-    await s.waitFor(() => !same(detailBody(s), before));
+    await s.waitFor(whole((b) => !same(b, before)));
     pages.push(detailBody(s));
   }
   return pages.flat().join('\n');
