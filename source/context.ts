@@ -10,6 +10,7 @@ import {GrpcConnection, sameSocket} from './data/grpc/connection.js';
 import {isSshAddress, parseSshAddress} from './data/remote/ssh-address.js';
 import {SshTunnel} from './data/remote/ssh-tunnel.js';
 import {followRemoteLog} from './data/remote/remote-log.js';
+import {atExit} from './terminal/at-exit.js';
 import type {DataContext} from './resources/types.js';
 
 /** "name:password" -> both; "name" alone needs a password from the caller (the CLI asks for it). */
@@ -24,6 +25,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
   // An ssh:// node: its socket is forwarded to a private local one (one tunnel per distinct address).
   const tunnels = new Map<string, SshTunnel>();
   const failureListeners = new Set<(address: string, error: string) => void>();
+  const closers: Array<() => void> = [];
   const started: Array<Promise<void>> = [];
   const forward = (address: string) => {
     if (!isSshAddress(address)) return {};
@@ -31,6 +33,10 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
     if (!t) {
       t = new SshTunnel(parseSshAddress(address));
       tunnels.set(address, t);
+      // undock ending any way it can see (a signal, a crash) stops the ssh master and removes its folder.
+      const tunnel = t;
+      const forget = atExit(() => tunnel.close());
+      closers.push(forget);
       // A failure shows in the header (whyDown); the tunnel keeps trying.
       started.push(t.start().catch(() => undefined));
       // The forward dropping is the node unreachable: the header says so now, in ssh's words.
@@ -95,6 +101,7 @@ export function createDataContext(config: Config, opts: {etcdPassword?: string} 
       criConn.close();
       etcd.close();
       for (const t of tunnels.values()) t.close();
+      for (const forget of closers) forget();
     },
   };
 }
