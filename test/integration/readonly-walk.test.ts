@@ -103,6 +103,19 @@ async function settle(app: AppController): Promise<void> {
   await sleep(30);
 }
 
+/**
+ * Until the view's rows are there: a table's resource has loaded (an empty one, :alarms without an
+ * alarm, is loaded with no rows), any other view shows a row. At most 400 ms.
+ */
+async function rowsShown(app: AppController): Promise<void> {
+  for (let i = 0; i < 16; i++) {
+    const frame = app.currentFrame();
+    const table = registry.find(frame.view)?.table?.(frame);
+    if (table ? app.resourceStore(table.resource.id).getState().loaded : app.model().count > 0) return;
+    await sleep(25);
+  }
+}
+
 /** Answers whatever a key asked: confirm a dialog, submit a form (so a refusal must come before, not after). */
 async function answerEverything(app: AppController): Promise<void> {
   for (let round = 0; round < 6; round++) {
@@ -121,7 +134,7 @@ async function walkDrillDowns(app: AppController, from: string, depth: number, r
   let pressed = 0;
   for (const b of registry.find(inner.view)?.bindings(app, inner) ?? []) {
     if (app.currentFrame().id !== inner.id) break;
-    for (let i = 0; i < 16 && app.model().count === 0; i++) await sleep(25);
+    await rowsShown(app);
     dispatchKey(app, {name: b.keys[0]!, text: b.keys[0]!.length === 1 ? b.keys[0]! : ''});
     pressed++;
     await answerEverything(app);
@@ -174,7 +187,7 @@ async function walk(): Promise<void> {
         for (const key of [...keys, 'enter']) {
           app.setNamespace(ns);
           app.openNamed(v.id);
-          for (let i = 0; i < 16 && app.model().count === 0; i++) await sleep(25);
+          await rowsShown(app);
           dispatchKey(app, {name: key, text: key.length === 1 ? key : ''});
           pressed++;
           await answerEverything(app);
