@@ -38,7 +38,9 @@ export class Session {
     app.switchContext = (name) => void this.switchTo(name);
     // A remote node's forward coming (back) up is news at once: the header and the view ask again.
     const off = ctx.remote?.onState((s) => {
-      if (s.status !== 'up' || this.app !== app) return off?.();
+      // A switched-away app stops listening; a drop is the header's (markDown), only a return is news here.
+      if (this.app !== app) return off?.();
+      if (s.status !== 'up') return;
       void app.health.probe();
       app.sources.refresh();
     });

@@ -81,10 +81,12 @@ async function loadNodes(ctx: DataContext, signal: AbortSignal): Promise<NodeRow
     nodes.map(async (n): Promise<NodeRow> => {
       const entry = byNode.get(n.name);
       if (!entry) return {...n, pods: counts.get(n.name) ?? 0};
-      const cached = memo.get(n.name);
-      const context = cached && Date.now() - cached.at < PROBE_EVERY_MS ? cached.value : await probeNode(ctx, n.name, entry, pods);
-      memo.set(n.name, {at: cached?.value === context ? cached.at : Date.now(), value: context});
-      return {...n, pods: counts.get(n.name) ?? 0, context};
+      let cached = memo.get(n.name);
+      if (!cached || Date.now() - cached.at >= PROBE_EVERY_MS) {
+        cached = {at: Date.now(), value: await probeNode(ctx, n.name, entry, pods)};
+        memo.set(n.name, cached);
+      }
+      return {...n, pods: counts.get(n.name) ?? 0, context: cached.value};
     }),
   );
 }
