@@ -1,13 +1,18 @@
 /**
- * `npm run build` (after tsc has type-checked source/): bundles source/main.ts into dist/main.js, one
- * minified ESM entry, with the modules the first view does not need split into dist/chunks/ (loaded
- * by dynamic import). scripts/build/plugins.ts: the proto descriptors parsed here from proto/ and
- * carried in the bundle, and what is changed in dependencies as they are bundled (DESIGN.md, "The bundle").
+ * `npm run build` (after tsc has type-checked source/): two bundles in dist/.
+ * - dist/app.cjs: the whole app (source/boot/app.ts and all it imports), one minified CommonJS script,
+ *   so that main.ts can compile it with a V8 code cache (source/boot/code-cache.ts). Modules the first
+ *   view does not need are imported dynamically and so only run when asked for.
+ * - dist/main.js: the executable, a small ES module that loads Yoga (dist/chunks/) and runs app.cjs.
+ * scripts/build/plugins.ts: the proto descriptors parsed here from proto/ and carried in the bundle,
+ * and what is changed in dependencies as they are bundled (DESIGN.md, "The bundle").
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
+import {inkDevtoolsPlugin, yogaShimPlugin} from './build/app-plugins.js';
 import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, yogaPlugin} from './build/plugins.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,32 +20,47 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.UNDOCK_BUILD_OUT ? path.resolve(process.env.UNDOCK_BUILD_OUT) : path.join(root, 'dist');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string};
 
-fs.rmSync(dist, {recursive: true, force: true});
-const result = await esbuild.build({
+const common: esbuild.BuildOptions = {
   absWorkingDir: root,
-  entryPoints: {main: 'source/main.ts'},
-  outdir: dist,
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: process.env.UNDOCK_BUILD_MINIFY !== '0',
   legalComments: 'linked',
   metafile: true,
+  logLevel: 'warning',
+};
+
+fs.rmSync(dist, {recursive: true, force: true});
+const app = await esbuild.build({
+  ...common,
+  entryPoints: {app: 'source/boot/app.ts'},
+  outdir: dist,
+  outExtension: {'.js': '.cjs'},
+  format: 'cjs',
   // React and its reconciler pick their production build at load; the development one is not shipped.
-  define: {'process.env.NODE_ENV': '"production"', __UNDOCK_VERSION__: JSON.stringify(pkg.version)},
+  // import.meta.url (read by code also run from source) is app.cjs's URL, as in an ES module.
+  define: {'process.env.NODE_ENV': '"production"', __UNDOCK_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__undockModuleUrl'},
+  banner: {js: `const __undockModuleUrl = require('node:url').pathToFileURL(__filename).href;`},
   // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
   // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
   external: ['react-devtools-core', '@grpc/proto-loader'],
-  // The CommonJS dependencies (grpc-js, etcd3, protobufjs) require node's modules.
-  banner: {js: `import {createRequire as __undockRequire} from 'node:module';const require=__undockRequire(import.meta.url);`},
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, ansiTokenizePlugin],
-  logLevel: 'warning',
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaShimPlugin(root), inkDevtoolsPlugin, ansiTokenizePlugin],
+});
+// The code cache is named by this hash: V8 checks a cache against its source's length only.
+const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
+const main = await esbuild.build({
+  ...common,
+  entryPoints: {main: 'source/main.ts'},
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  format: 'esm',
+  define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash)},
+  plugins: [yogaPlugin],
 });
 fs.chmodSync(path.join(dist, 'main.js'), 0o755);
-if (process.env.UNDOCK_BUILD_META) fs.writeFileSync(process.env.UNDOCK_BUILD_META, JSON.stringify(result.metafile));
-const sizes = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
+if (process.env.UNDOCK_BUILD_META) fs.writeFileSync(process.env.UNDOCK_BUILD_META, JSON.stringify({app: app.metafile, main: main.metafile}));
+const outputs = [app, main].flatMap((r) => Object.entries(r.metafile!.outputs)).filter(([f]) => /\.c?js$/.test(f));
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-console.log(`build: ${path.relative(root, dist)}/main.js and ${sizes.length - 1} chunks, ${kib(sizes.reduce((n, [, o]) => n + o.bytes, 0))} in all`);
+console.log(`build: ${path.relative(root, dist)}/main.js, app.cjs (${appHash}) and ${outputs.length - 2} chunks, ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all`);

@@ -20,114 +20,117 @@ import {registry, viewFlagNames} from './views/registry.js';
 import {versionReport} from './version-command.js';
 import {VERSION} from './version.js';
 
-const argv = process.argv.slice(2);
-
 function fail(message: string, code = 2): never {
   process.stderr.write(`undock: ${message}\n`);
   process.exit(code);
 }
 
-let parsed;
-try {
-  parsed = parseCli(argv);
-} catch (err) {
-  if (err instanceof UsageError) fail(err.message);
-  throw err;
-}
-const {flags, words} = parsed;
-if (flags.help) {
-  process.stdout.write(helpText(viewFlagNames.ids));
-  process.exit(0);
-}
-if (flags.version) {
-  process.stdout.write(`${VERSION}\n`);
-  process.exit(0);
-}
-warnAboutArgvPassword(argv, (line) => process.stderr.write(`undock: warning: ${line}\n`));
-
-let config;
-try {
-  const file = readConfigFile(flags.config, process.env);
-  config = buildConfig(flags, process.env, viewFlagNames, file && {file});
-} catch (err) {
-  if (err instanceof ConfigError || err instanceof ConfigFileError) fail(err.message);
-  throw err;
-}
-
-const [command, ...rest] = words;
-if (command === 'config' && rest.length === 0) {
-  process.stdout.write(configReport(config));
-  process.exit(0);
-}
-let password: string | undefined;
-try {
-  password = await etcdPassword(config.etcdUser, config.etcdPasswordFile, process.env);
-} catch (err) {
-  if (err instanceof PasswordError) fail(err.message);
-  throw err;
-}
-if (command === 'version') {
-  process.stdout.write((await versionReport(config, VERSION, password)) + '\n');
-  process.exit(0);
-} else if (command !== undefined) {
-  fail(`unknown command "${[command, ...rest].join(' ')}" (commands: version, config; see --help)`);
-}
-
-if (!process.stdin.isTTY || !process.stdout.isTTY) {
-  fail('the terminal UI needs a terminal on stdin and stdout (for versions without one: undock version)');
-}
-
-const logFile = crashLogPath();
-const log = (what: string, err: unknown) => {
+/** Runs the CLI: a command, or the terminal UI until it quits. Called by boot/app.ts once Ink is loaded. */
+export async function main(saveCodeCache: () => void = () => {}): Promise<void> {
+  const argv = process.argv.slice(2);
+  let parsed;
   try {
-    appendCrashLog(logFile, `${new Date().toISOString()} ${what}${(err as Error)?.stack ?? String(err)}\n`);
-    return true;
-  } catch {
-    return false; // nowhere to log: the one line on stderr is what the user gets
+    parsed = parseCli(argv);
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    throw err;
   }
-};
-installExitGuards((err) => {
-  const logged = log('', err);
-  process.stderr.write(`undock: ${errorLine(err)}${logged ? ` (details in ${logFile})` : ''}\n`);
-});
-process.on('unhandledRejection', (err) => void log('unhandled: ', err));
+  const {flags, words} = parsed;
+  if (flags.help) {
+    process.stdout.write(helpText(viewFlagNames.ids));
+    process.exit(0);
+  }
+  if (flags.version) {
+    process.stdout.write(`${VERSION}\n`);
+    process.exit(0);
+  }
+  warnAboutArgvPassword(argv, (line) => process.stderr.write(`undock: warning: ${line}\n`));
 
-const session = new Session(config, registry, password);
-const quit = new Promise<void>((resolve) => {
-  session.onQuit = resolve;
-});
-// Ink gets a stdin that never speaks: the keys come from undock's own reader of the terminal.
-const inkStdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
-const mount = () => render(<App app={session.app} version={VERSION} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin});
-const input = new TerminalInput();
-const decode = textDecoder();
-const keys = (data: Buffer) => {
-  for (const key of parseKeys(decode(data))) dispatchKey(session.app, key);
-};
-setInputRestorer(() => input.release());
-enterFullScreen();
-input.acquire(keys);
-session.app.start();
-let instance = mount();
-// A switch of context draws the new app where the old one was.
-session.onSwitched = () => {
-  instance.unmount();
-  instance = mount();
-};
-// A handoff stops the drawing only: the stores keep filling (events keep recording) while a child has the terminal.
-setTerminalOwner({
-  suspend: () => instance.unmount(),
-  resume: () => {
+  let config;
+  try {
+    const file = readConfigFile(flags.config, process.env);
+    config = buildConfig(flags, process.env, viewFlagNames, file && {file});
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ConfigFileError) fail(err.message);
+    throw err;
+  }
+
+  const [command, ...rest] = words;
+  if (command === 'config' && rest.length === 0) {
+    process.stdout.write(configReport(config));
+    process.exit(0);
+  }
+  let password: string | undefined;
+  try {
+    password = await etcdPassword(config.etcdUser, config.etcdPasswordFile, process.env);
+  } catch (err) {
+    if (err instanceof PasswordError) fail(err.message);
+    throw err;
+  }
+  if (command === 'version') {
+    process.stdout.write((await versionReport(config, VERSION, password)) + '\n');
+    process.exit(0);
+  } else if (command !== undefined) {
+    fail(`unknown command "${[command, ...rest].join(' ')}" (commands: version, config; see --help)`);
+  }
+
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    fail('the terminal UI needs a terminal on stdin and stdout (for versions without one: undock version)');
+  }
+
+  const logFile = crashLogPath();
+  const log = (what: string, err: unknown) => {
+    try {
+      appendCrashLog(logFile, `${new Date().toISOString()} ${what}${(err as Error)?.stack ?? String(err)}\n`);
+      return true;
+    } catch {
+      return false; // nowhere to log: the one line on stderr is what the user gets
+    }
+  };
+  installExitGuards((err) => {
+    const logged = log('', err);
+    process.stderr.write(`undock: ${errorLine(err)}${logged ? ` (details in ${logFile})` : ''}\n`);
+  });
+  process.on('unhandledRejection', (err) => void log('unhandled: ', err));
+
+  const session = new Session(config, registry, password);
+  const quit = new Promise<void>((resolve) => {
+    session.onQuit = resolve;
+  });
+  // Ink gets a stdin that never speaks: the keys come from undock's own reader of the terminal.
+  const inkStdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
+  const mount = () => render(<App app={session.app} version={VERSION} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin});
+  const input = new TerminalInput();
+  const decode = textDecoder();
+  const keys = (data: Buffer) => {
+    for (const key of parseKeys(decode(data))) dispatchKey(session.app, key);
+  };
+  setInputRestorer(() => input.release());
+  enterFullScreen();
+  input.acquire(keys);
+  session.app.start();
+  let instance = mount();
+  // A switch of context draws the new app where the old one was.
+  session.onSwitched = () => {
+    instance.unmount();
     instance = mount();
-  },
-  input,
-  keys,
-});
-await quit;
-instance.unmount();
-session.close();
-leaveFullScreen();
-// What undock started ends with it (an exec's shell), while the channel to containerd is still open.
-await runAsyncExitTasks(EXIT_CLEANUP_MS);
-session.ctx.close();
-process.exit(0);
+  };
+  // A handoff stops the drawing only: the stores keep filling (events keep recording) while a child has the terminal.
+  setTerminalOwner({
+    suspend: () => instance.unmount(),
+    resume: () => {
+      instance = mount();
+    },
+    input,
+    keys,
+  });
+  await quit;
+  saveCodeCache(); // the start path is compiled by now, if the timer has not saved it yet
+  instance.unmount();
+  session.close();
+  leaveFullScreen();
+  // What undock started ends with it (an exec's shell), while the channel to containerd is still open.
+  await runAsyncExitTasks(EXIT_CLEANUP_MS);
+  session.ctx.close();
+  process.exit(0);
+}

@@ -7,6 +7,10 @@ import {createStore, shallowEqual, type Store} from './store.js';
 
 // After a failure marks a daemon down, the probe that confirms it (or its recovery) comes this soon.
 const CONFIRM_MS = 1_000;
+// The first probe waits this long: the first view's own calls need the CPU more than the header
+// does (a probe builds the CRI and etcd clients, a third of a start's work after the first frame).
+// A view's first answer does not bring it forward; a failure still does (markDown).
+const FIRST_PROBE_MS = 250;
 
 /**
  * What the header says about each daemon: probed rarely while all answer (an idle screen costs next
@@ -20,6 +24,8 @@ export class Health {
   private readonly ctx: DataContext;
   private timer?: NodeJS.Timeout;
   private running = false;
+  /** Set once the first probe has been sent. */
+  private probed = false;
   /** Bumped by every markDown: a probe that started before one cannot say the daemon is up. */
   private readonly failures: Record<Daemon, number> = {containerd: 0, cri: 0, etcd: 0};
 
@@ -36,7 +42,7 @@ export class Health {
 
   start(): void {
     this.running = true;
-    this.schedule(0);
+    this.schedule(this.probed ? 0 : FIRST_PROBE_MS);
     this.alarms.start();
   }
 
@@ -47,7 +53,7 @@ export class Health {
   }
 
   markUp(daemon: Daemon): void {
-    if (this.store.getState()[daemon].status !== 'up') void this.probe();
+    if (this.probed && this.store.getState()[daemon].status !== 'up') void this.probe();
   }
 
   markDown(daemon: Daemon, error: string): void {
@@ -87,6 +93,7 @@ export class Health {
 
   /** Checks each daemon; the header shows what answered and why the rest did not. */
   async probe(): Promise<void> {
+    this.probed = true;
     const {containerd, cri, etcd} = this.ctx;
     const before = {...this.failures};
     const [c, r, e] = await Promise.allSettled([

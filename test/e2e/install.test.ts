@@ -45,7 +45,8 @@ test('the packed tarball holds the bundle and no sources', () => {
   const r = spawnSync('tar', ['-tzf', tarball], {encoding: 'utf8'});
   const files = r.stdout.split('\n').filter(Boolean);
   assert.ok(files.includes('package/dist/main.js'), files.join('\n'));
-  assert.ok(files.some((f) => /^package\/dist\/chunks\/cli-\w+\.js$/.test(f)), files.join('\n'));
+  assert.ok(files.includes('package/dist/app.cjs'), files.join('\n'));
+  assert.ok(files.some((f) => /^package\/dist\/chunks\/[\w-]+\.js$/.test(f)), files.join('\n')); // Yoga, loaded beside app.cjs
   assert.deepEqual(
     files.filter((f) => /\.(ts|tsx|proto|map)$/.test(f)),
     [],

@@ -1,0 +1,106 @@
+/**
+ * The app bundle (dist/app.cjs) run with a V8 code cache: Node 20 has no compile cache for modules
+ * (module.enableCompileCache is Node 22), and compiling the ~1.5 MB bundle, then each function as it
+ * is first called, was a third of a start. The bundle is compiled as one script with the bytes of
+ * an earlier run's compilation; a few seconds after start the code compiled so far (the whole start
+ * path) is written back for the next run, once per build and Node version.
+ *
+ * The cache is code V8 runs without checking it (it checks the source's length, not its text: the
+ * file name carries the build's hash). So it is read only from a folder and file owned by this user
+ * and writable by nobody else: a root undock run with another user's HOME must not run their bytes.
+ */
+import fs from 'node:fs';
+import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** How long after start the compiled code is saved: the first view has loaded and drawn by then. */
+const SAVE_AFTER_MS = 1_500;
+
+/** $XDG_CACHE_HOME/undock, else ~/.cache/undock; undefined when there is no home to use. */
+export function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'undock');
+  const home = env.HOME || os.homedir();
+  return home && path.isAbsolute(home) ? path.join(home, '.cache', 'undock') : undefined;
+}
+
+/** True when only this user can have written the file or folder at `p`. */
+function ownedSafely(p: string): boolean {
+  try {
+    const st = fs.lstatSync(p);
+    const uid = process.getuid?.();
+    return !st.isSymbolicLink() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function readCache(file: string): Buffer | undefined {
+  if (!ownedSafely(path.dirname(file)) || !ownedSafely(file)) return undefined;
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written beside and renamed into place: a run that reads it sees all of it or nothing. */
+function writeCache(file: string, data: Buffer): void {
+  const folder = path.dirname(file);
+  try {
+    fs.mkdirSync(folder, {recursive: true, mode: 0o700});
+    if (!ownedSafely(folder)) return;
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, data, {mode: 0o600});
+      fs.renameSync(tmp, file);
+    } finally {
+      fs.rmSync(tmp, {force: true});
+    }
+    // Older builds' caches of this folder go: one file per build would pile up.
+    for (const name of fs.readdirSync(folder)) {
+      if (name.startsWith('app-') && name.endsWith('.v8cache') && name !== path.basename(file)) fs.rmSync(path.join(folder, name), {force: true});
+    }
+  } catch {
+    // No cache is only a slower next start.
+  }
+}
+
+export interface AppModule {
+  /** `saveCodeCache`: the terminal UI calls it as it quits, in case that is before the timer. */
+  start(ready: Promise<void>, saveCodeCache: () => void): Promise<void>;
+}
+
+export interface LoadedApp {
+  app: AppModule;
+  /** Saves the code compiled so far, once, if there was no cache to use (idempotent). */
+  saveCodeCache: () => void;
+  /** Whether V8 took the cache (for tests). */
+  usedCache: boolean;
+}
+
+/**
+ * Compiles and runs the CommonJS bundle at `file` (`hash` is its content's, from the build) and
+ * returns its exports. UNDOCK_CODE_CACHE=0 compiles it without the cache (to measure the cache).
+ */
+export function loadApp(file: string, hash: string, env: NodeJS.ProcessEnv): LoadedApp {
+  const source = fs.readFileSync(file, 'utf8');
+  const folder = env.UNDOCK_CODE_CACHE === '0' ? undefined : cacheFolder(env);
+  const cacheFile = folder && path.join(folder, `app-${hash}-${process.version}-${process.arch}.v8cache`);
+  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, {filename: file, cachedData});
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const mod = {exports: {} as AppModule};
+  run(mod.exports, createRequire(file), mod, file, path.dirname(file));
+  let save = cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true);
+  const saveCodeCache = () => {
+    if (!save || !cacheFile) return;
+    save = false;
+    writeCache(cacheFile, script.createCachedData());
+  };
+  if (save) setTimeout(saveCodeCache, SAVE_AFTER_MS).unref();
+  return {app: mod.exports, saveCodeCache, usedCache: cachedData !== undefined && !script.cachedDataRejected};
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, test} from 'node:test';
+import {cacheFolder, loadApp} from '../../../source/boot/code-cache.js';
+
+let dir: string;
+let app: string;
+let env: NodeJS.ProcessEnv;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-cache-'));
+  app = path.join(dir, 'app.cjs');
+  // A bundle with enough code that V8 makes a cache of it, and a result that shows it ran.
+  fs.writeFileSync(app, `exports.start = () => 'ran ' + __filename;\n${Array.from({length: 50}, (_, i) => `function f${i}(x) { return x * ${i} + 1; }`).join('\n')}\n`);
+  env = {XDG_CACHE_HOME: path.join(dir, 'cache')};
+});
+afterEach(() => fs.rmSync(dir, {recursive: true, force: true}));
+
+const cacheFiles = () => fs.readdirSync(path.join(dir, 'cache', 'undock'));
+
+test('the cache folder follows XDG_CACHE_HOME, else ~/.cache; a relative XDG_CACHE_HOME is ignored', () => {
+  assert.equal(cacheFolder({XDG_CACHE_HOME: '/xdg', HOME: '/home/u'}), '/xdg/undock');
+  assert.equal(cacheFolder({HOME: '/home/u'}), '/home/u/.cache/undock');
+  assert.equal(cacheFolder({XDG_CACHE_HOME: 'rel', HOME: '/home/u'}), '/home/u/.cache/undock');
+});
+
+test('the first run saves the compiled code (0600 in a 0700 folder) and the next run uses it', () => {
+  const first = loadApp(app, 'h1', env);
+  assert.equal((first.app.start as unknown as () => string)(), `ran ${app}`);
+  assert.equal(first.usedCache, false);
+  first.saveCodeCache();
+  const [file] = cacheFiles();
+  assert.match(file, new RegExp(`^app-h1-${process.version}-${process.arch}\\.v8cache$`));
+  assert.equal(fs.statSync(path.join(dir, 'cache', 'undock', file)).mode & 0o777, 0o600);
+  assert.equal(fs.statSync(path.join(dir, 'cache', 'undock')).mode & 0o777, 0o700);
+  const second = loadApp(app, 'h1', env);
+  assert.equal(second.usedCache, true);
+  assert.equal((second.app.start as unknown as () => string)(), `ran ${app}`);
+});
+
+test('a folder others can write is not read from, nor written to', () => {
+  loadApp(app, 'h1', env).saveCodeCache();
+  fs.chmodSync(path.join(dir, 'cache', 'undock'), 0o777);
+  const run = loadApp(app, 'h1', env);
+  assert.equal(run.usedCache, false);
+  fs.rmSync(path.join(dir, 'cache', 'undock', cacheFiles()[0]));
+  run.saveCodeCache();
+  assert.deepEqual(cacheFiles(), []);
+});
+
+test('a new build replaces the old one\'s cache; UNDOCK_CODE_CACHE=0 neither reads nor writes', () => {
+  loadApp(app, 'h1', env).saveCodeCache();
+  loadApp(app, 'h2', env).saveCodeCache();
+  assert.deepEqual(cacheFiles(), [`app-h2-${process.version}-${process.arch}.v8cache`]);
+  const off = loadApp(app, 'h2', {...env, UNDOCK_CODE_CACHE: '0'});
+  assert.equal(off.usedCache, false);
+  off.saveCodeCache();
+  assert.deepEqual(cacheFiles(), [`app-h2-${process.version}-${process.arch}.v8cache`]);
+});
