@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import v8 from 'node:v8';
 import {loadApp} from './boot/code-cache.js';
 
 // Node opens its inspector on 127.0.0.1:9229 when it gets SIGUSR1, unless a listener is installed:
@@ -17,6 +18,11 @@ process.on('SIGUSR1', () => {});
 // this sets it for what reads it at run time. Written through `env` so the define does not rewrite it.
 const env = process.env;
 env.NODE_ENV ??= 'production';
+
+// V8's young generation starts at 1 MB and doubles at each scavenge that finds it too small: a start
+// allocates ~30 MB, so it went through nine scavenges (a fifth of a start's CPU). Growing it 8x at a
+// time reaches the same 16 MB ceiling (the idle footprint is unchanged) in three.
+v8.setFlagsFromString('--semi-space-growth-factor=8');
 
 // Yoga instantiates its WebAssembly asynchronously (a top-level await in an ES module, which a
 // CommonJS bundle cannot hold): it is loaded here while the bundle compiles, and handed to the
