@@ -3,7 +3,7 @@
  * - dist/app.cjs: the whole app (source/boot/app.ts and all it imports), one minified CommonJS script,
  *   so that main.ts can compile it with a V8 code cache (source/boot/code-cache.ts). Modules the first
  *   view does not need are imported dynamically and so only run when asked for.
- * - dist/main.js: the executable, a small ES module that loads Yoga (dist/chunks/) and runs app.cjs.
+ * - dist/main.js: the executable, a small CommonJS script (dist/package.json) that runs app.cjs.
  * scripts/build/plugins.ts: the proto descriptors parsed here from proto/ and carried in the bundle,
  * and what is changed in dependencies as they are bundled (DESIGN.md, "The bundle").
  */
@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
-import {inkDevtoolsPlugin, yogaShimPlugin} from './build/app-plugins.js';
+import {inkDevtoolsPlugin} from './build/app-plugins.js';
 import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, yogaPlugin} from './build/plugins.js';
 import {stringWidthPlugin} from './build/string-width.js';
 
@@ -26,6 +26,10 @@ const common: esbuild.BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
+  format: 'cjs',
+  // import.meta.url (read by code also run from source) is the script's URL, as in an ES module.
+  // "use strict" first: the banner would otherwise turn esbuild's own directive into a no-op.
+  banner: {js: `"use strict";const __undockModuleUrl = require('node:url').pathToFileURL(__filename).href;`},
   minify: process.env.UNDOCK_BUILD_MINIFY !== '0',
   legalComments: 'linked',
   metafile: true,
@@ -38,15 +42,12 @@ const app = await esbuild.build({
   entryPoints: {app: 'source/boot/app.ts'},
   outdir: dist,
   outExtension: {'.js': '.cjs'},
-  format: 'cjs',
   // React and its reconciler pick their production build at load; the development one is not shipped.
-  // import.meta.url (read by code also run from source) is app.cjs's URL, as in an ES module.
   define: {'process.env.NODE_ENV': '"production"', __UNDOCK_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__undockModuleUrl'},
-  banner: {js: `const __undockModuleUrl = require('node:url').pathToFileURL(__filename).href;`},
   // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
   // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
   external: ['react-devtools-core', '@grpc/proto-loader'],
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaShimPlugin(root), inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin],
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin],
 });
 // The code cache is named by this hash: V8 checks a cache against its source's length only.
 const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
@@ -54,14 +55,12 @@ const main = await esbuild.build({
   ...common,
   entryPoints: {main: 'source/main.ts'},
   outdir: dist,
-  chunkNames: 'chunks/[name]-[hash]',
-  splitting: true,
-  format: 'esm',
-  define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash)},
-  plugins: [yogaPlugin],
+  define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash), 'import.meta.url': '__undockModuleUrl'},
 });
 fs.chmodSync(path.join(dist, 'main.js'), 0o755);
+// The package is "type": "module"; dist/ holds CommonJS scripts.
+fs.writeFileSync(path.join(dist, 'package.json'), '{"type": "commonjs"}\n');
 if (process.env.UNDOCK_BUILD_META) fs.writeFileSync(process.env.UNDOCK_BUILD_META, JSON.stringify({app: app.metafile, main: main.metafile}));
 const outputs = [app, main].flatMap((r) => Object.entries(r.metafile!.outputs)).filter(([f]) => /\.c?js$/.test(f));
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-console.log(`build: ${path.relative(root, dist)}/main.js, app.cjs (${appHash}) and ${outputs.length - 2} chunks, ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all`);
+console.log(`build: ${path.relative(root, dist)}/main.js and app.cjs (${appHash}), ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all`);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `undock` executable (dist/main.js, ESM): it loads Ink's layout engine and the app bundle
- * (dist/app.cjs) side by side, the bundle through a V8 code cache (boot/code-cache.ts). Anything that
- * must hold before React and Ink are loaded belongs here or in boot/app.ts.
+ * The `undock` executable (dist/main.js, CommonJS: dist/package.json says so, and Node's CommonJS
+ * loader starts faster than its ES module loader). It runs the app bundle (dist/app.cjs) through a
+ * V8 code cache (boot/code-cache.ts). Anything that must hold before React and Ink are loaded
+ * belongs here or in boot/app.ts.
  */
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -24,14 +25,7 @@ env.NODE_ENV ??= 'production';
 // time reaches the same 16 MB ceiling (the idle footprint is unchanged) in three.
 v8.setFlagsFromString('--semi-space-growth-factor=8');
 
-// Yoga instantiates its WebAssembly asynchronously (a top-level await in an ES module, which a
-// CommonJS bundle cannot hold): it is loaded here while the bundle compiles, and handed to the
-// bundle's yoga-layout (scripts/build/plugins.ts, yogaShimPlugin) through a global.
-const yoga = import('yoga-layout').then((m) => {
-  (globalThis as Record<symbol, unknown>)[Symbol.for('undock.yoga')] = m.default;
-});
-
 declare const __UNDOCK_APP_HASH__: string;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const {app, saveCodeCache} = loadApp(path.join(here, 'app.cjs'), __UNDOCK_APP_HASH__, env);
-await app.start(yoga, saveCodeCache);
+void app.start(saveCodeCache);

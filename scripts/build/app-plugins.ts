@@ -1,34 +1,11 @@
 /**
- * esbuild plugins that let the app be one CommonJS script (dist/app.cjs), which main.ts compiles with
- * a V8 code cache (source/boot/code-cache.ts): a CommonJS bundle holds no top-level await, and Ink
- * and Yoga each have one.
+ * An esbuild plugin that lets the app be one CommonJS script (dist/app.cjs), which main.ts compiles
+ * with a V8 code cache (source/boot/code-cache.ts): a CommonJS bundle holds no top-level await, and
+ * Ink has one (Yoga's is in plugins.ts, yogaPlugin).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type * as esbuild from 'esbuild';
 import {replaceOnce} from './plugins.js';
-
-/** Yoga in the app bundle: the instance main.ts loaded (its WebAssembly is instantiated asynchronously). */
-export const yogaShimPlugin = (root: string): esbuild.Plugin => ({
-  name: 'undock-yoga-shim',
-  setup(build) {
-    build.onResolve({filter: /^yoga-layout$/}, () => ({path: 'yoga-layout', namespace: 'undock-yoga'}));
-    build.onLoad({filter: /.*/, namespace: 'undock-yoga'}, () => {
-      const enums = path.join(root, 'node_modules/yoga-layout/dist/src/generated/YGEnums.js');
-      if (!fs.existsSync(enums)) throw new Error(`${enums} not found (yoga-layout changed: see scripts/build/app-plugins.ts)`);
-      return {
-        loader: 'js',
-        resolveDir: root,
-        contents: [
-          `const yoga = globalThis[Symbol.for('undock.yoga')];`,
-          `if (!yoga) throw new Error('Yoga was not loaded before Ink (see source/main.ts)');`,
-          `export default yoga;`,
-          `export * from ${JSON.stringify(enums)};`,
-        ].join('\n'),
-      };
-    });
-  },
-});
 
 /**
  * Ink awaits react-devtools-core and its own package.json at load, and only when DEV=true: not a

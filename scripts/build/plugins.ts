@@ -63,8 +63,10 @@ export const etcd3Plugin = (root: string): esbuild.Plugin => ({
 });
 
 // Yoga (Ink's layout engine) carries its WebAssembly as a base64 data: URL that it decodes with atob
-// and a charCodeAt loop (or fetches, which loads undici): 20-45 ms here. Given as wasmBinary, decoded
-// by Buffer (native), the same bytes skip both.
+// and a charCodeAt loop (or fetches, which loads undici: a sixth of a start), and instantiates it
+// asynchronously: a top-level await, which the CommonJS app bundle cannot hold. Here the same bytes
+// are decoded by Buffer (native) and instantiated synchronously through Emscripten's instantiateWasm
+// hook, after which the module object is complete (its run() is synchronous without pending work).
 export const yogaPlugin: esbuild.Plugin = {
   name: 'undock-yoga-wasm',
   setup(build) {
@@ -73,9 +75,18 @@ export const yogaPlugin: esbuild.Plugin = {
       const base64 = /H="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(fs.readFileSync(binaries, 'utf8'))?.[1];
       if (!base64) throw new Error(`${binaries}: the wasm data: URL was not found (see scripts/build/plugins.ts)`);
       const text = fs.readFileSync(args.path, 'utf8');
-      return {loader: 'js', contents: replaceOnce(args.path, text, 'await loadYoga()', `await loadYoga({wasmBinary: Buffer.from(${JSON.stringify(base64)}, 'base64')})`)};
+      const sync = [
+        `(() => {`,
+        `  const bytes = Buffer.from(${JSON.stringify(base64)}, 'base64');`,
+        `  const m = {instantiateWasm(imports, receive) { receive(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports)); return {}; }};`,
+        `  loadYoga(m).catch(() => {});`,
+        `  if (typeof m.Node !== 'function') throw new Error('Yoga did not start synchronously (see scripts/build/plugins.ts)');`,
+        `  return m;`,
+        `})()`,
+      ].join('\n');
+      return {loader: 'js', contents: replaceOnce(args.path, text, 'await loadYoga()', sync)};
     });
-    // The data: URL itself is then never read (wasmBinary comes first): not shipped twice.
+    // The data: URL itself is then never read (instantiateWasm comes first): not shipped twice.
     build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, (args) => {
       const text = fs.readFileSync(args.path, 'utf8');
       return {loader: 'js', contents: replaceOnce(args.path, text, /H="data:application\/octet-stream;base64,[A-Za-z0-9+/=]+"/, 'H="data:application/octet-stream;base64,"')};

@@ -2,7 +2,7 @@
  * The entry of the app bundle (dist/app.cjs), run by main.ts once compiled: it prepares what Ink's
  * modules read when they load, loads them, then runs the CLI.
  */
-export async function start(yogaReady: Promise<void>, saveCodeCache: () => void): Promise<void> {
+export async function start(saveCodeCache: () => void): Promise<void> {
   // Ink renders only a final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION set),
   // which would leave a real terminal blank, and its colour detection turns colours (the selection's
   // inverse included) off when CI is set at all. undock only draws on a terminal, so on a TTY those
@@ -15,7 +15,6 @@ export async function start(yogaReady: Promise<void>, saveCodeCache: () => void)
       delete process.env[key];
     }
   }
-  await yogaReady;
   await import('ink');
   for (const [key, value] of saved) {
     if (value === undefined) delete process.env[key];

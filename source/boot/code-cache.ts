@@ -70,7 +70,7 @@ function writeCache(file: string, data: Buffer): void {
 
 export interface AppModule {
   /** `saveCodeCache`: the terminal UI calls it as it quits, in case that is before the timer. */
-  start(ready: Promise<void>, saveCodeCache: () => void): Promise<void>;
+  start(saveCodeCache: () => void): Promise<void>;
 }
 
 export interface LoadedApp {
