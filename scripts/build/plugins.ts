@@ -49,6 +49,11 @@ export const etcd3Plugin = (root: string): esbuild.Plugin => ({
       const contents = replaceOnce(args.path, replaceOnce(args.path, text, etcd3Require, ''), etcd3Load, 'require("undock:etcd3-services").default');
       return {loader: 'js', contents};
     });
+    // source/data/etcd/etcd3-module.ts: etcd3 runs when the first etcd client is made, not at start.
+    build.onLoad({filter: /[\\/]source[\\/]data[\\/]etcd[\\/]etcd3-module\.ts$/}, () => ({
+      loader: 'js',
+      contents: `export function etcd3Module() {\n  return require('etcd3');\n}\n`,
+    }));
     build.onResolve({filter: /^undock:etcd3-services$/}, () => ({path: 'etcd3-services', namespace: 'undock'}));
     build.onLoad({filter: /.*/, namespace: 'undock'}, () => ({
       loader: 'js',

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import {Etcd3, type IOptions} from 'etcd3';
+import type {Etcd3, IOptions} from 'etcd3';
+import {etcd3Module} from './etcd3-module.js';
 import {UndockError} from '../errors.js';
 import {describeEtcdError} from './failure.js';
 import {readsOf, type EtcdReads} from './reads.js';
@@ -192,7 +193,7 @@ export class EtcdClient {
       cacert || cert || key
         ? {credentials: {rootCertificate: readFile(cacert, 'CA file')!, privateKey: readFile(key, 'key'), certChain: readFile(cert, 'certificate')}}
         : {};
-    return new Etcd3({
+    return new (etcd3Module().Etcd3)({
       hosts,
       ...tls,
       ...(user ? {auth: {username: user.name, password: user.password}} : {}),

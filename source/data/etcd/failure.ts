@@ -8,7 +8,7 @@ import {
   GRPCInvalidArgumentError,
   GRPCUnauthenticatedError,
   GRPCUnavailableError,
-} from 'etcd3';
+} from 'etcd3/lib/errors.js'; // not the package's index: that loads all of etcd3 (etcd3-module.ts)
 import {UndockError} from '../errors.js';
 import {grpcCause, neverAnswered} from '../grpc/grpc-errors.js';
 

@@ -1,4 +1,5 @@
-import {ClientClosedError, type IDuplexStream, type IEvent, type IWatchRequest, type IWatchResponse} from 'etcd3';
+import type {IDuplexStream, IEvent, IWatchRequest, IWatchResponse} from 'etcd3';
+import {ClientClosedError} from 'etcd3/lib/errors.js';
 import {UndockError} from '../errors.js';
 import type {EtcdClient} from './client.js';
 import {etcdFailure, hexId, leaseId, prefixRange} from './keys.js';
