@@ -59,9 +59,8 @@ export const etcd3Plugin = (root: string): esbuild.Plugin => ({
       loader: 'js',
       resolveDir: path.join(root, 'source/data/grpc'),
       contents: [
-        `import protobuf from 'protobufjs/light.js';`,
-        `import {servicesOf} from './package-definition.ts';`,
-        `export default servicesOf(protobuf.Root.fromJSON(${jsonSource(parseProtoFiles(['rpc.proto'], etcd3Proto))}));`,
+        `import {lazyRoot, servicesOf} from './package-definition.ts';`,
+        `export default servicesOf(lazyRoot(${jsonSource(parseProtoFiles(['rpc.proto'], etcd3Proto))}));`,
       ].join('\n'),
     }));
   },

@@ -15,6 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 
+/** Caches of other builds (or Node versions) kept beside this one's. */
+const KEEP_OTHERS = 3;
+
 /** How long after start the compiled code is saved: the first view has loaded and drawn by then. */
 const SAVE_AFTER_MS = 1_500;
 
@@ -59,10 +62,14 @@ function writeCache(file: string, data: Buffer): void {
     } finally {
       fs.rmSync(tmp, {force: true});
     }
-    // Older builds' caches of this folder go: one file per build would pile up.
-    for (const name of fs.readdirSync(folder)) {
-      if (name.startsWith('app-') && name.endsWith('.v8cache') && name !== path.basename(file)) fs.rmSync(path.join(folder, name), {force: true});
-    }
+    // Other builds' caches go, but not the few newest: two installed versions run in turn would
+    // otherwise delete each other's at every start.
+    const others = fs
+      .readdirSync(folder)
+      .filter((name) => name.startsWith('app-') && name.endsWith('.v8cache') && name !== path.basename(file))
+      .map((name) => ({name, mtime: fs.statSync(path.join(folder, name)).mtimeMs}))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const {name} of others.slice(KEEP_OTHERS)) fs.rmSync(path.join(folder, name), {force: true});
   } catch {
     // No cache is only a slower next start.
   }

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs/light.js';
 import {protoDescriptor} from './descriptors.js';
-import {conversion} from './package-definition.js';
+import {conversion, lazyRoot} from './package-definition.js';
 import {anyPayloadSet} from './proto-sets.js';
 
 /** google.protobuf.Any as @grpc/proto-loader hands it over. */
@@ -30,8 +30,7 @@ let payloadRoot: protobuf.Root | undefined;
 function root(): protobuf.Root {
   if (!payloadRoot) {
     // The messages containerd puts into Any fields that undock shows (proto-sets.ts lists their files).
-    payloadRoot = protobuf.Root.fromJSON(protoDescriptor(anyPayloadSet));
-    payloadRoot.resolveAll();
+    payloadRoot = lazyRoot(protoDescriptor(anyPayloadSet));
   }
   return payloadRoot;
 }

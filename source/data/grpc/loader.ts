@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs/light.js';
 import {protoDescriptor} from './descriptors.js';
-import {servicesOf} from './package-definition.js';
+import {lazyRoot, servicesOf} from './package-definition.js';
 
 const cache = new Map<string, grpc.GrpcObject>();
 
@@ -13,7 +12,7 @@ const cache = new Map<string, grpc.GrpcObject>();
 export function loadProto(file: string): grpc.GrpcObject {
   let pkg = cache.get(file);
   if (!pkg) {
-    pkg = grpc.loadPackageDefinition(servicesOf(protobuf.Root.fromJSON(protoDescriptor(file))));
+    pkg = grpc.loadPackageDefinition(servicesOf(lazyRoot(protoDescriptor(file))));
     cache.set(file, pkg);
   }
   return pkg;

@@ -49,12 +49,19 @@ test('a folder others can write is not read from, nor written to', () => {
   assert.deepEqual(cacheFiles(), []);
 });
 
-test('a new build replaces the old one\'s cache; UNDOCK_CODE_CACHE=0 neither reads nor writes', () => {
-  loadApp(app, 'h1', env).saveCodeCache();
-  loadApp(app, 'h2', env).saveCodeCache();
-  assert.deepEqual(cacheFiles(), [`app-h2-${process.version}-${process.arch}.v8cache`]);
-  const off = loadApp(app, 'h2', {...env, UNDOCK_CODE_CACHE: '0'});
+test('other builds\' caches are kept up to three, the newest; UNDOCK_CODE_CACHE=0 neither reads nor writes', async () => {
+  const name = (h: string) => `app-${h}-${process.version}-${process.arch}.v8cache`;
+  for (const h of ['h1', 'h2', 'h3', 'h4', 'h5']) {
+    loadApp(app, h, env).saveCodeCache();
+    await new Promise((r) => setTimeout(r, 15)); // distinct modification times
+  }
+  assert.deepEqual(cacheFiles().sort(), ['h2', 'h3', 'h4', 'h5'].map(name));
+  // Two builds run in turn keep each other's cache.
+  assert.equal(loadApp(app, 'h4', env).usedCache, true);
+  assert.equal(loadApp(app, 'h5', env).usedCache, true);
+  const off = loadApp(app, 'h5', {...env, UNDOCK_CODE_CACHE: '0'});
   assert.equal(off.usedCache, false);
+  fs.rmSync(path.join(dir, 'cache', 'undock', name('h5')));
   off.saveCodeCache();
-  assert.deepEqual(cacheFiles(), [`app-h2-${process.version}-${process.arch}.v8cache`]);
+  assert.deepEqual(cacheFiles().sort(), ['h2', 'h3', 'h4'].map(name));
 });

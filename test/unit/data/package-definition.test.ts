@@ -5,7 +5,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs/light.js';
-import {camelCase, servicesOf} from '../../../source/data/grpc/package-definition.js';
+import {camelCase, lazyRoot, servicesOf} from '../../../source/data/grpc/package-definition.js';
 import {protoDescriptor} from '../../../source/data/grpc/descriptors.js';
 import {protoFiles, protoRoot} from '../../../source/data/grpc/proto-text.js';
 import {repoRoot} from '../../helpers/pty.js';
@@ -28,7 +28,7 @@ test('method aliases are lodash.camelcase of the rpc names, as proto-loader make
 
 for (const file of protoFiles().filter((f) => /\bservice\s+\w+/.test(fs.readFileSync(path.join(protoRoot, f), 'utf8')))) {
   test(`${file}: the same service definitions as @grpc/proto-loader`, () => {
-    const ours = servicesOf(protobuf.Root.fromJSON(protoDescriptor(file)));
+    const ours = servicesOf(lazyRoot(protoDescriptor(file)));
     const theirs = protoLoader.loadSync(file, options);
     const services = Object.keys(theirs).filter((k) => !('format' in theirs[k]!));
     assert.deepEqual(Object.keys(ours).sort(), services.sort());
@@ -52,4 +52,29 @@ test('an array is refused as a message, as proto-loader refuses it', () => {
   const ours = servicesOf(protobuf.Root.fromJSON(protoDescriptor('containerd/services/version/v1/version.proto')));
   const method = (ours['containerd.services.version.v1.Version'] as unknown as Methods).Version!;
   assert.throws(() => method.requestSerialize([] as unknown as object), /expected object/);
+});
+
+/** Every message type of a root, depth first. */
+function* typesOf(ns: protobuf.NamespaceBase): Generator<protobuf.Type> {
+  for (const obj of ns.nestedArray) {
+    if (obj instanceof protobuf.Type) yield obj;
+    if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) yield* typesOf(obj as protobuf.NamespaceBase);
+  }
+}
+
+test('a lazily resolved root generates the same encoders, decoders and converters as a fully resolved one', () => {
+  for (const file of [...protoFiles(), 'any-payloads']) {
+    const lazy = lazyRoot(protoDescriptor(file));
+    const full = protobuf.Root.fromJSON(protoDescriptor(file));
+    const fullTypes = new Map([...typesOf(full)].map((t) => [t.fullName, t]));
+    let n = 0;
+    for (const t of typesOf(lazy)) {
+      const f = fullTypes.get(t.fullName)!;
+      t.setup();
+      f.setup();
+      for (const fn of ['encode', 'decode', 'fromObject', 'toObject'] as const) assert.equal(String(t[fn]), String(f[fn]), `${file}: ${t.fullName}.${fn}`);
+      n++;
+    }
+    assert.ok(n > 0, `${file}: no message types`);
+  }
 });
