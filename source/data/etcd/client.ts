@@ -203,6 +203,7 @@ export class EtcdClient {
         'grpc.max_receive_message_length': MAX_MESSAGE,
         'grpc.initial_reconnect_backoff_ms': 250,
         'grpc.max_reconnect_backoff_ms': 2_000,
+        'grpc.enable_channelz': 0, // as for containerd (data/grpc/connection.ts)
       },
     });
   }

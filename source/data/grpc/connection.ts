@@ -36,6 +36,9 @@ const channelOptions: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 250,
   'grpc.max_reconnect_backoff_ms': 2_000,
   'grpc.enable_retries': 0,
+  // channelz (grpc-js's introspection for servers and admin tools) traces every call and connection
+  // of a channel when on, its default; nothing here serves or reads it.
+  'grpc.enable_channelz': 0,
 };
 
 export function grpcTarget(address: string): string {
