@@ -20,6 +20,9 @@ import {registry, viewFlagNames} from './views/registry.js';
 import {versionReport} from './version-command.js';
 import {VERSION} from './version.js';
 
+/** The longest the first frame waits for the first view's rows (a slow daemon is drawn as connecting). */
+const FIRST_FRAME_WAIT_MS = 150;
+
 function fail(message: string, code = 2): never {
   process.stderr.write(`undock: ${message}\n`);
   process.exit(code);
@@ -109,6 +112,9 @@ export async function main(saveCodeCache: () => void = () => {}): Promise<void> 
   enterFullScreen();
   input.acquire(keys);
   session.app.start();
+  // The first frame waits a little for the first view's rows: drawn without them, it would be drawn
+  // again a few tens of milliseconds later, and that second frame is what the user waits for.
+  await Promise.race([session.app.sources.firstLoad(), new Promise((r) => setTimeout(r, FIRST_FRAME_WAIT_MS).unref())]);
   let instance = mount();
   // A switch of context draws the new app where the old one was.
   session.onSwitched = () => {

@@ -37,6 +37,8 @@ function concerns(resource: AnyResource, scope: LoadScope, namespace: string): b
 export class SourceManager {
   private readonly stores = new Map<string, Store<ResourceState>>();
   private active?: {key: string; source: Source<unknown[]>; resource: AnyResource; scope: LoadScope; samples: number; sampled: Set<string>};
+  /** Resolves when the source shown first has its first rows or error (the first frame waits for it). */
+  private firstSettled?: {promise: Promise<void>; resolve: () => void};
   private settleTimer?: NodeJS.Timeout;
   private sampleTimer?: NodeJS.Timeout;
   private sampling = false;
@@ -74,6 +76,12 @@ export class SourceManager {
     const store = this.store(resource.id);
     // Rows of another namespace or parent must never show under this one's title.
     store.setState(emptyResource);
+    if (!this.firstSettled) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.firstSettled = {promise, resolve};
+    }
+    const settle = this.firstSettled.resolve;
     const source = new Source<unknown[]>({
       intervalMs: this.ctx.config.refreshMs,
       calmMaxMs: resource.followsEvents ? Math.max(CALM_RELIST_MAX_MS, this.ctx.config.refreshMs) : undefined,
@@ -85,6 +93,7 @@ export class SourceManager {
         if (prev.loaded && !prev.stale && !prev.error && prev.note === note && isDeepStrictEqual(prev.rows, rows)) return false;
         store.setState({rows, loaded: true, stale: false, error: undefined, note});
         this.onChange();
+        settle();
         if (!prev.loaded) this.planSample(0);
         return true;
       },
@@ -95,6 +104,7 @@ export class SourceManager {
         const daemon = (err as {daemon?: Daemon} | undefined)?.daemon ?? resource.daemon;
         this.health.markDown(daemon, error);
         this.onChange();
+        settle();
       },
     });
     this.active = {key, source, resource, scope, samples: 0, sampled: new Set()};
@@ -161,6 +171,11 @@ export class SourceManager {
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => this.active?.source.trigger(), 400);
     this.settleTimer.unref();
+  }
+
+  /** When the first table shown has its rows or its error; at once if no table was shown. */
+  firstLoad(): Promise<void> {
+    return this.firstSettled?.promise ?? Promise.resolve();
   }
 
   stop(): void {
