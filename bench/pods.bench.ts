@@ -3,8 +3,8 @@
  * against the CRI round trip it is built on (ListPodSandbox + ListContainers from Node), and the
  * built CLI's start to the rows on screen. The bench pods use the host network (1,000 bridge IPs do
  * not fit the sandbox's /24) and are stopped as soon as they run, so 1,000 shims never live at once.
- * Making them is nearly all of this bench's time: each RunPodSandbox + StopPodSandbox starts a shim
- * and four runc processes, so 32 are in flight to keep both cores busy (8 made 3-4 a second).
+ * Making them is nearly all of this bench's time, spent starting and ending a shim and its runc
+ * calls for each; 32 in flight keep both cores busy (8 made 3-9 a second here, 32 make 6-9).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,7 +65,7 @@ async function removePods(): Promise<number> {
 
 /**
  * A pod cgroup in every cgroup v1 hierarchy (and the v2 root): left behind, the 9,000 of 1,000 pods
- * made the sandbox's `down` take 90 s (it spawns an rmdir for each).
+ * made the sandbox's `down` take 20-90 s (it spawns an rmdir for each; 4-8 s without them).
  */
 function removePodCgroups(uids: string[]): void {
   if (uids.length === 0 || !cgroupRoot) return;
