@@ -53,35 +53,48 @@ export function podRow(pod: PodRecord, containers: CriContainerRecord[], ip: str
 
 /**
  * Two list calls. The IP is not in ListPodSandbox: it is asked once per pod (PodSandboxStatus)
- * and remembered, since a sandbox keeps its IP for its whole life.
+ * and remembered, since a sandbox keeps its IP for its whole life. Only those asks wait: every
+ * other row is made in one synchronous pass (an async step per pod cost more than the join).
  */
 export async function loadPods(ctx: DataContext): Promise<PodRow[]> {
   const [pods, containers] = await Promise.all([ctx.cri.listPodSandboxes(), ctx.cri.listContainers()]);
   const byPod = new Map<string, CriContainerRecord[]>();
   for (const c of containers) {
-    const list = byPod.get(c.podSandboxId) ?? [];
-    list.push(c);
-    byPod.set(c.podSandboxId, list);
+    const list = byPod.get(c.podSandboxId);
+    if (list) list.push(c);
+    else byPod.set(c.podSandboxId, [c]);
   }
-  const rows = await Promise.all(
-    pods.map(async (pod) => {
-      const key = `pod-ip:${pod.id}`;
-      // A sandbox's IP is valid only while it is ready: a stopped pod shows none (and forgets it).
-      if (pod.state !== 'ready') {
-        ctx.memo.delete(key);
-        return podRow(pod, byPod.get(pod.id) ?? [], '');
-      }
-      let ip = ctx.memo.get(key) as string | undefined;
-      if (ip === undefined) {
-        ip = await ctx.cri
-          .podSandboxStatus(pod.id, false)
-          .then((s) => s.pod.ip ?? '')
-          .catch(() => undefined);
-        if (ip !== undefined) ctx.memo.set(key, ip);
-      }
-      return podRow(pod, byPod.get(pod.id) ?? [], ip ?? '');
-    }),
-  );
-  pruneMemo(ctx.memo, 'pod-ip:', new Set(pods.filter((p) => p.state === 'ready').map((p) => `pod-ip:${p.id}`)));
+  const rows = new Array<PodRow>(pods.length);
+  const asks: Array<Promise<void>> = [];
+  const ready = new Set<string>();
+  pods.forEach((pod, i) => {
+    const own = byPod.get(pod.id) ?? [];
+    // A sandbox's IP is valid only while it is ready: a stopped pod shows none (and forgets it).
+    if (pod.state !== 'ready') {
+      rows[i] = podRow(pod, own, '');
+      return;
+    }
+    const key = `pod-ip:${pod.id}`;
+    ready.add(key);
+    const known = ctx.memo.get(key) as string | undefined;
+    if (known !== undefined) {
+      rows[i] = podRow(pod, own, known);
+      return;
+    }
+    asks.push(
+      ctx.cri
+        .podSandboxStatus(pod.id, false)
+        .then((s) => {
+          const ip = s.pod.ip ?? '';
+          ctx.memo.set(key, ip);
+          rows[i] = podRow(pod, own, ip);
+        })
+        .catch(() => {
+          rows[i] = podRow(pod, own, '');
+        }),
+    );
+  });
+  await Promise.all(asks);
+  pruneMemo(ctx.memo, 'pod-ip:', ready);
   return rows;
 }
