@@ -16,6 +16,7 @@ bash scripts/sandbox.sh up >&2
 bash scripts/sandbox.sh seed >&2
 eval "$(bash scripts/sandbox.sh env)"
 
-mapfile -t files < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
-if [ "$#" -gt 0 ]; then files=("$@"); fi
+# Files or folders (`npm test -- test/unit`): node --test given a folder runs nothing in it.
+mapfile -t files < <(find "${@:-test}" \( -name '*.test.ts' -o -name '*.test.tsx' \) | sort)
+if [ "${#files[@]}" -eq 0 ]; then echo "test: no *.test.ts(x) in: ${*:-test}" >&2; exit 2; fi
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
