@@ -10,15 +10,10 @@
  */
 import fs from 'node:fs';
 import type * as esbuild from 'esbuild';
+import {NARROW_CLASS} from '../../source/data/text/narrow.js';
 import {replaceOnce} from './plugins.js';
 
-/**
- * The characters of the fast path: one UTF-16 unit each, width 1 with ambiguous-is-narrow (the
- * default, and Ink's), no emoji, nothing that combines with a neighbour. Latin-1 without the soft
- * hyphen, © and ® (emoji to string-width); dashes, quotes, bullet and ellipsis; ←↑→↓; box drawing and blocks; ▸ ▾ ● ✗ ⟳.
- */
-export const NARROW_CLASS = '\\u0020-\\u007E\\u00A0-\\u00A8\\u00AA-\\u00AC\\u00AF-\\u00FF\\u2010-\\u2027\\u2190-\\u2193\\u2500-\\u259F\\u25B8\\u25BE\\u25CF\\u2717\\u27F3';
-
+// The characters of the fast path: source/data/text/narrow.ts says which and why.
 const fastPath = `if (ambiguousIsNarrow && /^[${NARROW_CLASS}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n`;
 
 /** `const x = /re/;` and `const segmenter = new Intl.Segmenter();` at the top level become `let x;`, set by `init`. */
@@ -45,6 +40,48 @@ export const stringWidthPlugin: esbuild.Plugin = {
         ? replaceOnce(args.path, text, v8, slow)
         : replaceOnce(args.path, text, v7, `if (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\t${slow}\n\tlet width = 0;`);
       return {loader: 'js', contents};
+    });
+  },
+};
+
+export {NARROW_CLASS};
+
+/**
+ * Ink tokenizes every line of a frame with ansi-tokenize, grapheme by grapheme through an
+ * Intl.Segmenter made when Ink loads (the first one costs ICU's break data, 25-30 ms here), and
+ * slice-ansi (which Ink truncates text with) makes one too. A line of narrow characters and escape
+ * sequences (ESC is a grapheme of its own) is one grapheme per unit, so ansi-tokenize walks it unit
+ * by unit; either makes its segmenter at its first use that needs one.
+ */
+export const graphemePlugin: esbuild.Plugin = {
+  name: 'undock-lazy-graphemes',
+  setup(build) {
+    build.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/}, (args) => {
+      let text = fs.readFileSync(args.path, 'utf8');
+      text = replaceOnce(args.path, text, 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', 'let segmenter;');
+      text = replaceOnce(args.path, text, 'for (const { segment, index } of segmenter.segment(str)) {', 'for (const { segment, index } of graphemesOf(str)) {');
+      text += [
+        '',
+        `const unitGraphemes = /^[\\u001B${NARROW_CLASS}]*$/;`,
+        'function* eachUnit(str) {',
+        '    for (let index = 0; index < str.length; index++) yield { segment: str[index], index };',
+        '}',
+        'function graphemesOf(str) {',
+        '    if (unitGraphemes.test(str)) return eachUnit(str);',
+        '    segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+        '    return segmenter.segment(str);',
+        '}',
+        '',
+      ].join('\n');
+      return {loader: 'js', contents: text};
+    });
+    build.onLoad({filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/}, (args) => {
+      let text = fs.readFileSync(args.path, 'utf8');
+      text = replaceOnce(args.path, text, "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", 'let graphemeSegmenter;');
+      const uses = text.split('GRAPHEME_SEGMENTER.segment(').length - 1;
+      if (uses === 0) throw new Error(`${args.path}: GRAPHEME_SEGMENTER.segment( not found (see scripts/build/string-width.ts)`);
+      text = text.replaceAll('GRAPHEME_SEGMENTER.segment(', "(graphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(");
+      return {loader: 'js', contents: text};
     });
   },
 };

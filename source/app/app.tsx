@@ -33,7 +33,7 @@ export function App({app, version, findView}: {app: AppController; version: stri
   return (
     <Box flexDirection="column" width={columns} height={frameHeight(rows)}>
       <Header app={app} version={version} />
-      <Hints hints={frame ? hintsFor(app, frame) : []} />
+      <Hints hints={frame ? hintsFor(app, frame) : []} width={columns} />
       <Prompt ui={app.ui} complete={(input) => completeCommand(app, input)} />
       <Box height={paneHeight} flexDirection="column">
         {body}

@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import {hasUnsafe, joinParts, sanitize, sliceParts, type TextPart} from '../data/text/sanitize.js';
+import {isNarrowText} from '../data/text/narrow.js';
 import type {AnyResource, Column} from './types.js';
 
 /** The columns a view shows: the namespace column only when it lists every namespace. */
@@ -137,10 +138,16 @@ export function layoutColumns(cols: Column<unknown>[], views: RowView[], total: 
   return {keep, widths: columnWidths(shown, cells, total)};
 }
 
-const graphemes = new Intl.Segmenter();
+let graphemes: Intl.Segmenter | undefined;
 
 /** Up to `room` columns of whole characters from the start of the text, or from its end: how many code units, how many columns. */
 function take(text: string, room: number, fromEnd = false): {units: number; used: number} {
+  // One unit, one column, one grapheme each (no segmenter, which costs ICU's data at its first use).
+  if (isNarrowText(text)) {
+    const units = Math.min(text.length, Math.max(0, room));
+    return {units, used: units};
+  }
+  graphemes ??= new Intl.Segmenter();
   const segments = [...graphemes.segment(text)].map((g) => g.segment);
   if (fromEnd) segments.reverse();
   let units = 0;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {createRequire} from 'node:module';
 import type {Etcd3, IOptions} from 'etcd3';
 import {etcd3Module} from './etcd3-module.js';
 import {UndockError} from '../errors.js';
@@ -22,6 +23,7 @@ export interface EtcdVersion {
 }
 
 const MAX_MESSAGE = 64 * 1024 * 1024;
+const nodeRequire = createRequire(import.meta.url);
 
 /** Accepts "127.0.0.1:2379", "http://host:port" or "https://host:port"; returns URLs. */
 export function normalizeEndpoints(endpoints: string[]): string[] {
@@ -54,10 +56,11 @@ function readFile(path: string | undefined, what: string): Buffer | undefined {
  * GET a small JSON document from an etcd client URL, with the same TLS files as the gRPC client.
  * node:http and node:https are loaded here, not at start: compiling them was 5% of a start.
  */
-async function getJson(url: string, security: EtcdSecurity, timeoutMs: number): Promise<unknown> {
-  const u = new URL(url);
-  const lib = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
+function getJson(url: string, security: EtcdSecurity, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    // require, not import(): the app runs as a vm.Script, which has no loader for import().
+    const lib = (u.protocol === 'https:' ? nodeRequire('node:https') : nodeRequire('node:http')) as typeof import('node:http');
     const req = lib.get(
       u,
       {
