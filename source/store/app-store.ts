@@ -96,7 +96,7 @@ export class AppController {
   start(): void {
     this.started = true;
     this.onUiChange();
-    this.events.start();
+    this.events.startAfter(this.sources.firstLoad());
     this.health.start();
     this.planClock();
   }

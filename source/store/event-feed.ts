@@ -42,6 +42,8 @@ export class EventFeed {
   /** Events are recorded in arrival order, each once the name of a container it creates is known. */
   private queue: Promise<void> = Promise.resolve();
   private wasLost = false;
+  /** Bumped by start, stop and startAfter: a startAfter whose turn has passed does nothing. */
+  private pending = 0;
   readonly names: ContainerNames;
 
   constructor(client: ContainerdClient, handlers: EventFeedHandlers, keep = 500) {
@@ -52,13 +54,27 @@ export class EventFeed {
     this.names = new ContainerNames(client);
   }
 
+  /**
+   * Starts once `ready` settles (the first view's rows: subscribing lists every container to name
+   * them, which was a second list on the start path; the relist on connecting covers the gap),
+   * unless stopped or started meanwhile.
+   */
+  startAfter(ready: Promise<void>): void {
+    const token = ++this.pending;
+    void ready.then(() => {
+      if (token === this.pending) this.start();
+    });
+  }
+
   start(): void {
+    this.pending++;
     if (!this.stopped) return;
     this.stopped = false;
     this.connect();
   }
 
   stop(): void {
+    this.pending++;
     this.stopped = true;
     clearTimeout(this.retry);
     clearTimeout(this.confirm);

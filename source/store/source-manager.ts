@@ -179,6 +179,7 @@ export class SourceManager {
   }
 
   stop(): void {
+    this.firstSettled?.resolve(); // the first table is gone: nothing waits for it any more
     clearTimeout(this.settleTimer);
     clearTimeout(this.sampleTimer);
     this.active?.source.stop();
