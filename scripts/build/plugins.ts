@@ -7,7 +7,7 @@ import path from 'node:path';
 import type * as esbuild from 'esbuild';
 import {parseAllSets, parseProtoFiles} from '../../source/data/grpc/proto-text.js';
 
-function replaceOnce(file: string, text: string, from: string | RegExp, to: string): string {
+export function replaceOnce(file: string, text: string, from: string | RegExp, to: string): string {
   const found = typeof from === 'string' ? text.includes(from) : from.test(text);
   if (!found) throw new Error(`${file}: ${String(from)} not found (a dependency changed: see scripts/build/plugins.ts)`);
   return text.replace(from, to);
