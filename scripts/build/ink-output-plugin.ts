@@ -8,8 +8,9 @@
  * is done again for the same result: ~2/3 of a frame's CPU (`node --cpu-prof` on the CLI in a pty).
  *
  * Here the caches of one Output are looked up by the next (two frames' worth, no more), the blank
- * cell is one frozen object, and a grid line made of the same cell objects as the previous frame's
- * line at that row gives the same text without the style diff. The frame text is unchanged.
+ * cell is one frozen object, and a grid line made of the same cell objects as a line of the previous
+ * frame (at any row: a scroll moves them all) gives the same text without the style diff. The frame
+ * text is unchanged.
  */
 import fs from 'node:fs';
 import type * as esbuild from 'esbuild';
@@ -47,7 +48,7 @@ const swaps: Array<[string, string]> = [
             const lineWithoutEmptyItems = line.filter(item => item !== undefined);
             return styledCharsToString(lineWithoutEmptyItems).trimEnd();
         })`,
-    `            .map((line, y) => this.caches.lineText(line, y, () => styledCharsToString(line.filter(item => item !== undefined)).trimEnd()))`,
+    `            .map(line => this.caches.lineText(line, () => styledCharsToString(line.filter(item => item !== undefined)).trimEnd()))`,
   ],
 ];
 
@@ -62,13 +63,25 @@ function nextCaches() {
     lastCaches = caches;
     return caches;
 }
-OutputCaches.prototype.lineText = function (cells, y, build) {
-    this.lines ??= [];
-    const before = this.previous?.lines?.[y];
-    let text;
-    if (before && before.cells.length === cells.length && before.cells.every((cell, x) => cell === cells[x])) text = before.text;
-    else text = build();
-    this.lines[y] = {cells, text};
+// A grid line's text, found by its cells (the same objects, wherever the line moved: a table that
+// scrolls by a row moves every line up one), looked up by its first cell that is not blank.
+OutputCaches.prototype.lineText = function (cells, build) {
+    this.lines ??= new Map();
+    let key = blankCell;
+    for (const cell of cells) {
+        if (cell !== blankCell) {
+            key = cell;
+            break;
+        }
+    }
+    const same = (line) => line.cells.length === cells.length && line.cells.every((cell, x) => cell === cells[x]);
+    const found = this.lines.get(key)?.find(same) ?? this.previous?.lines?.get(key)?.find(same);
+    const text = found ? found.text : build();
+    const here = this.lines.get(key);
+    if (!found || !here?.includes(found)) {
+        if (here) here.push({cells, text});
+        else this.lines.set(key, [{cells, text}]);
+    }
     return text;
 };
 `;

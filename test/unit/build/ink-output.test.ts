@@ -55,8 +55,11 @@ test('every frame of a sequence is the text Ink itself draws for it', async () =
   );
 });
 
-test('a table frame, then the same with the selection one row down', async () => {
+test('a table frame, then the selection one row down, then the rows scrolled by one', async () => {
   const [Ink, Bundled] = await Promise.all([outputClass(false), outputClass(true)]);
-  const rows = (selected: number): Op[] => Array.from({length: 6}, (_, y) => ({x: 0, y, text: ` row-${y} …tail`, style: y === selected ? styles[1] : undefined}));
-  for (const selected of [0, 1, 1, 2, 5, 0]) assert.equal(draw(Bundled, rows(selected)), draw(Ink, rows(selected)));
+  const rows = (top: number, selected: number): Op[] =>
+    Array.from({length: 6}, (_, y) => ({x: 0, y, text: ` row-${top + y} …tail`, style: top + y === selected ? styles[1] : undefined}));
+  for (const [top, selected] of [[0, 0], [0, 1], [0, 1], [0, 5], [1, 6], [2, 7], [1, 1], [0, 0]] as const) {
+    assert.equal(draw(Bundled, rows(top, selected)), draw(Ink, rows(top, selected)));
+  }
 });
