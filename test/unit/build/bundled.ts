@@ -19,7 +19,12 @@ export async function bundled(file: string, plugins: esbuild.Plugin[]): Promise<
     banner: {js: `import {createRequire as __undockRequire} from 'node:module';const require=__undockRequire(import.meta.url);`},
     logLevel: 'silent',
   });
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'undock-ink-')), `${path.basename(file, '.js')}.mjs`);
-  fs.writeFileSync(out, result.outputFiles[0]!.text);
-  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-ink-'));
+  try {
+    const out = path.join(dir, `${path.basename(file, '.js')}.mjs`);
+    fs.writeFileSync(out, result.outputFiles[0]!.text);
+    return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  } finally {
+    fs.rmSync(dir, {recursive: true, force: true});
+  }
 }
