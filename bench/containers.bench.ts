@@ -99,6 +99,8 @@ async function keypresses(n: number): Promise<void> {
   const pty = await ptyKeypresses(NAMESPACE, n, PTY_PRESSES);
   const ptyStats = summarize(pty.samples);
   report.series(`(e) keypress to frame at ${n.toLocaleString('en')} rows, built CLI in a pty (j, ${PRESS_GAP_MS} ms apart)`, ptyStats);
+  const bytes = summarize(pty.bytes);
+  report.single(`    bytes the CLI wrote per keypress at ${n.toLocaleString('en')} rows (p50)`, `${bytes.p50} B`, `max ${bytes.max} B`);
   if (n !== 10_000) return;
   for (const [name, stats] of [
     ['keypress to frame p99 at 10,000 rows, <App> in process', inkStats],
@@ -155,6 +157,8 @@ async function main(): Promise<void> {
     if (n === DETAIL_AT) await detailAt(rows);
     if (KEY_AT.includes(n)) await keypresses(n);
   }
+  // A curve needs three points (UNDOCK_BENCH_CONTAINERS may ask for fewer).
+  if (points.length < 3) return;
   const span = (i: number, j: number) => `${points[i]!.n.toLocaleString('en')}->${points[j]!.n.toLocaleString('en')}`;
   for (const [what, pick] of [
     ['relist', (p: Point) => p.relist.p50],

@@ -3,12 +3,12 @@
  * process) and through the built CLI in a pty, `j` pressed at about a held key's repeat rate.
  */
 import {performance} from 'node:perf_hooks';
-import type {IDisposable} from 'node-pty';
 import type {Config} from '../source/config.js';
 import {createDataContext} from '../source/context.js';
 import {AppController} from '../source/store/app-store.js';
 import {PtySession} from '../test/helpers/pty.js';
 import {benchContainerId} from './fleet.js';
+import {ScreenClock} from './pty-clock.js';
 import {sleep} from './helpers.js';
 
 /** Pause between presses: about a held key's repeat rate, and longer than Ink's 33 ms render throttle. */
@@ -99,42 +99,32 @@ function selectedOnScreen(s: PtySession): string | undefined {
   return undefined;
 }
 
-/** Lets the headless terminal parse everything written so far. */
-const flushed = (s: PtySession) => new Promise<void>((r) => s.term.write('', r));
-
-/** Keypress to frame through the built CLI in a real pty: from the key's write to the output that shows the moved selection. */
-export async function ptyKeypresses(namespace: string, count: number, presses: number): Promise<{samples: number[]; loadMs: number}> {
+/**
+ * Keypress to frame through the built CLI in a real pty: from the key's write to the end of the frame
+ * that shows the moved selection (ScreenClock), and the bytes the CLI wrote for each key.
+ */
+export async function ptyKeypresses(namespace: string, count: number, presses: number): Promise<{samples: number[]; bytes: number[]; loadMs: number}> {
   const started = performance.now();
   const s = new PtySession({args: ['--view', 'containers', '-n', namespace], cols: 120, rows: 30});
-  let listener: IDisposable | undefined;
   try {
-    await s.waitFor(`Containers(${namespace})[${count}]`, 30_000);
+    const clock = new ScreenClock(s);
+    await clock.when((t) => t.includes(`Containers(${namespace})[${count}]`), `${count} rows loaded`, 30_000);
     const loadMs = performance.now() - started;
-    await s.waitFor(() => !!selectedOnScreen(s)?.includes(benchContainerId(0)));
+    await clock.when(() => !!selectedOnScreen(s)?.includes(benchContainerId(0)), `${benchContainerId(0)} selected`);
     const samples: number[] = [];
+    const bytes: number[] = [];
     for (let k = 1; k <= presses; k++) {
       await sleep(PRESS_GAP_MS);
       const want = benchContainerId(k);
+      const before = s.output().length;
+      const shown = clock.when(() => !!selectedOnScreen(s)?.includes(want), `${want} selected`, 5_000);
       const t0 = performance.now();
-      const shown = new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`pty: ${want} not selected within 5 s; screen:\n${s.text()}`)), 5_000);
-        listener = s.proc.onData(() => {
-          // Time of the chunk that completes the change, not of the parse that follows.
-          const at = performance.now();
-          void flushed(s).then(() => {
-            if (!selectedOnScreen(s)?.includes(want)) return;
-            clearTimeout(timer);
-            listener?.dispose();
-            resolve(at);
-          });
-        });
-      });
       s.proc.write('j');
       samples.push((await shown) - t0);
+      bytes.push(Buffer.byteLength(s.output().slice(before)));
     }
-    return {samples, loadMs};
+    return {samples, bytes, loadMs};
   } finally {
-    listener?.dispose();
     s.kill();
   }
 }

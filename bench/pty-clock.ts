@@ -6,16 +6,33 @@ import type {PtySession} from '../test/helpers/pty.js';
 /** Lets the headless terminal parse everything written so far. */
 export const flushed = (s: PtySession) => new Promise<void>((r) => s.term.write('', r));
 
+/** Ink wraps each frame in a synchronized update (DEC mode 2026): a terminal shows it at the end. */
+const SYNC_BEGIN = '\x1b[?2026h';
+const SYNC_END = '\x1b[?2026l';
+
 /**
  * Times screen states of a pty session: the time a condition is met is the arrival of the output
- * chunk after whose parse it first holds (not the parse or a poll that follows).
+ * chunk that completes the frame after which it first holds, as a terminal would show it. Not the
+ * bench's parse of it (the headless terminal parses later, in this process, and is not counted; a
+ * chunk read while an earlier one is parsed is timed late, never early), and not a chunk in the
+ * middle of a frame: while a synchronized update is open the frame is not shown yet, so the time is
+ * that of the chunk that ends it.
  */
 export class ScreenClock {
   private waiters: Array<{test: () => boolean; resolve: (at: number) => void}> = [];
+  /** The end of the output so far, for a begin or end sequence split across two chunks. */
+  private tail = '';
+  private inFrame = false;
 
   constructor(readonly session: PtySession) {
-    session.proc.onData(() => {
+    session.proc.onData((d) => {
       const at = performance.now();
+      const text = this.tail + d;
+      this.tail = text.slice(-(SYNC_BEGIN.length - 1));
+      const begin = text.lastIndexOf(SYNC_BEGIN);
+      const end = text.lastIndexOf(SYNC_END);
+      if (begin >= 0 || end >= 0) this.inFrame = begin > end;
+      if (this.inFrame) return;
       void flushed(session).then(() => {
         this.waiters = this.waiters.filter((w) => {
           if (!w.test()) return true;

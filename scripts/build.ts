@@ -15,6 +15,7 @@ import * as esbuild from 'esbuild';
 import {inkDevtoolsPlugin} from './build/app-plugins.js';
 import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, yogaPlugin} from './build/plugins.js';
 import {graphemePlugin, stringWidthPlugin} from './build/string-width.js';
+import {inkIncrementalPlugin, inkOutputPlugin} from './build/ink-output-plugin.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // UNDOCK_BUILD_OUT and UNDOCK_BUILD_MINIFY=0: a readable build elsewhere, for profiling.
@@ -47,7 +48,7 @@ const app = await esbuild.build({
   // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
   // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
   external: ['react-devtools-core', '@grpc/proto-loader'],
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin],
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin, inkOutputPlugin, inkIncrementalPlugin],
 });
 // app.cjs runs as a vm.Script, which has no module loader: an import() left in it (of a module
 // outside the bundle) would fail when it runs, so the build fails instead.

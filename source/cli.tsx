@@ -102,7 +102,7 @@ export async function main(saveCodeCache: () => void = () => {}): Promise<void> 
   });
   // Ink gets a stdin that never speaks: the keys come from undock's own reader of the terminal.
   const inkStdin = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.ReadStream;
-  const mount = () => render(<App app={session.app} version={VERSION} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin});
+  const mount = () => render(<App app={session.app} version={VERSION} findView={registry.find} />, {exitOnCtrlC: false, patchConsole: true, stdin: inkStdin, incrementalRendering: true});
   const input = new TerminalInput();
   const decode = textDecoder();
   const keys = (data: Buffer) => {

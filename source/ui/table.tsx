@@ -18,19 +18,40 @@ export interface TableProps {
   height: number;
 }
 
+/** Which columns show and how wide: one object while the rows and the width stay the same. */
+interface Layout {
+  columns: Column<unknown>[];
+  keep: number[];
+  widths: number[];
+}
+
+const cellText = (l: Layout, c: string, i: number, k: number) => fit(c, l.widths[k]!, l.columns[i]!.align, cutOf(l.columns[i]!));
+const line = (l: Layout, cells: string[]) => ' ' + l.keep.map((i, k) => cellText(l, cells[i]!, i, k)).join(' ');
+// A row with escaped cells: the same layout, drawn as parts so the escapes show dimmed.
+const partsLine = (l: Layout, v: RowView): TextPart[] => [
+  {text: ' '},
+  ...l.keep.flatMap((i, k) => {
+    const cell = v.parts![i] ? fitParts(v.parts![i]!, l.widths[k]!, l.columns[i]!.align, cutOf(l.columns[i]!)) : [{text: cellText(l, v.cells[i]!, i, k)}];
+    return k ? [{text: ' '}, ...cell] : cell;
+  }),
+];
+
+/**
+ * One data row. Memoised: a key that moves the selection redraws the two rows whose highlight
+ * changed, not every row on screen (their cells are cut to width again only when the rows or the
+ * layout change).
+ */
+const Row = React.memo(function Row({view, layout, isSelected}: {view: RowView; layout: Layout; isSelected: boolean}) {
+  return (
+    <Text inverse={isSelected} color={isSelected ? 'cyan' : undefined} wrap="truncate-end">
+      {view.parts ? partNodes(partsLine(layout, view)) : line(layout, view.cells)}
+    </Text>
+  );
+});
+
 /** Renders only the rows on screen: 10,000 rows cost what 50 do. */
 export function Table({columns, views, rowKey, sort, selected, top, width, height}: TableProps) {
-  const {keep, widths} = React.useMemo(() => layoutColumns(columns, views, width - 1), [columns, views, width]);
-  const cellText = (c: string, i: number, k: number) => fit(c, widths[k]!, columns[i]!.align, cutOf(columns[i]!));
-  const line = (cells: string[]) => ' ' + keep.map((i, k) => cellText(cells[i]!, i, k)).join(' ');
-  // A row with escaped cells: the same layout, drawn as parts so the escapes show dimmed.
-  const partsLine = (v: RowView): TextPart[] => [
-    {text: ' '},
-    ...keep.flatMap((i, k) => {
-      const cell = v.parts![i] ? fitParts(v.parts![i]!, widths[k]!, columns[i]!.align, cutOf(columns[i]!)) : [{text: cellText(v.cells[i]!, i, k)}];
-      return k ? [{text: ' '}, ...cell] : cell;
-    }),
-  ];
+  const layout = React.useMemo(() => ({columns, ...layoutColumns(columns, views, width - 1)}), [columns, views, width]);
   const headers = columns.map((c) => {
     const mark = sort.column === c.id ? (sort.descending ? '↓' : '↑') : '';
     return c.header + mark;
@@ -38,15 +59,10 @@ export function Table({columns, views, rowKey, sort, selected, top, width, heigh
   const visible = views.slice(top, top + height);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">{line(headers)}</Text>
-      {visible.map((v, i) => {
-        const isSelected = top + i === selected;
-        return (
-          <Text key={rowKey(v.row)} inverse={isSelected} color={isSelected ? 'cyan' : undefined} wrap="truncate-end">
-            {v.parts ? partNodes(partsLine(v)) : line(v.cells)}
-          </Text>
-        );
-      })}
+      <Text bold wrap="truncate-end">{line(layout, headers)}</Text>
+      {visible.map((v, i) => (
+        <Row key={rowKey(v.row)} view={v} layout={layout} isSelected={top + i === selected} />
+      ))}
     </Box>
   );
 }
