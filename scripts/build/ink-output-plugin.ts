@@ -17,6 +17,9 @@ import type * as esbuild from 'esbuild';
 import {replaceOnce} from './plugins.js';
 
 const swaps: Array<[string, string]> = [
+  // A line of a clipping box that lies wholly inside it is kept as it is: slice-ansi of all of it
+  // gives the same cells, and its tokenizer's grapheme segmenter costs ICU's data at its first use.
+  ['                            return sliceAnsi(line, from, to);', '                            return from === 0 && to >= width ? line : sliceAnsi(line, from, to);'],
   // The previous frame's caches, then none older (two frames in memory, never a chain).
   ['    caches = new OutputCaches();', '    caches = nextCaches();'],
   ['            cached = styledCharsFromTokens(tokenize(line));', '            cached = this.previous?.styledChars.get(line) ?? styledCharsFromTokens(tokenize(line));'],
