@@ -15,6 +15,7 @@ import * as esbuild from 'esbuild';
 import {inkDevtoolsPlugin, yogaShimPlugin} from './build/app-plugins.js';
 import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, yogaPlugin} from './build/plugins.js';
 import {stringWidthPlugin} from './build/string-width.js';
+import {inkOutputPlugin} from './build/ink-output.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // UNDOCK_BUILD_OUT and UNDOCK_BUILD_MINIFY=0: a readable build elsewhere, for profiling.
@@ -46,7 +47,7 @@ const app = await esbuild.build({
   // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
   // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
   external: ['react-devtools-core', '@grpc/proto-loader'],
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaShimPlugin(root), inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin],
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaShimPlugin(root), inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, inkOutputPlugin],
 });
 // The code cache is named by this hash: V8 checks a cache against its source's length only.
 const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
