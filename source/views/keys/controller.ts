@@ -12,7 +12,9 @@ const feedOf = (env: Env) => (env.model as TreeModel).feed;
 const readOnlyV2 = (env: Env) => (env.frame.state.api === 'v2' ? 'the v2 keyspace is read-only in undock' : undefined);
 const needsRow = (env: Env) => (rowOf(env) ? undefined : 'nothing selected');
 const previewSecret = (env: Env) => {
-  const o = feedOf(env).preview.getState().description?.object;
+  const p = feedOf(env).preview.getState();
+  // The preview's value is the selected row's (it is read once the selection rests).
+  const o = p.key === rowOf(env)?.path ? p.description?.object : undefined;
   return o?.known && o.apiVersion === 'v1' && o.kind === 'Secret' ? undefined : 'x reveals the data of a Secret; the preview shows no Secret';
 };
 const needsKey = (what: string) => (env: Env) => needsRow(env) ?? (rowOf(env)!.folder ? `${what} a key, not a folder` : undefined);

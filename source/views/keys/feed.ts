@@ -1,14 +1,16 @@
 import type {EtcdClient} from '../../data/etcd/client.js';
-import {getValue, leafValueSizes} from '../../data/etcd/keys.js';
+import {leafValueSizes} from '../../data/etcd/keys.js';
+import {KeyPreview, type PreviewState} from './feed-preview.js';
 import {KeyIndex} from './feed-index.js';
 import {watchPrefix} from '../../data/etcd/watch.js';
 import {infoOf, loadFolder, treeEvent} from './feed-load.js';
 import {errorLine} from '../../data/errors.js';
-import {describeValue, type ValueDescription} from '../../data/values/decode.js';
 import {KeyTree, fromLatin1, type KeyInfo} from './tree-model.js';
 import {LazyTree} from './lazy-tree.js';
 import {listV2} from './feed-v2.js';
 import {createStore, type Store} from '../../store/store.js';
+
+export {PREVIEW_TEXT_BYTES, type PreviewState} from './feed-preview.js';
 
 export interface KeyTreeState {
   /** Bumped on every change of the tree: views re-read it. */
@@ -28,20 +30,10 @@ export interface KeyTreeState {
   index?: {loaded: number; total: number; done: boolean};
 }
 
-export interface PreviewState {
-  key?: string;
-  loading: boolean;
-  value?: Buffer;
-  description?: ValueDescription;
-  info?: KeyInfo;
-  error?: string;
-}
 
 const HIGHLIGHT_MS = 1_500;
 /** At most one re-render a frame (Ink draws at 30 fps): a storm of events costs 30 renders a second, not one per batch. */
 const FRAME_MS = 33;
-/** The preview shows a screenful: this much decoded text is plenty, and keeps a 1.5 MiB value cheap. */
-export const PREVIEW_TEXT_BYTES = 16 * 1024;
 
 /**
  * The key tree of one etcd prefix, kept live and loaded lazily: the root level is discovered (one
@@ -63,9 +55,10 @@ export class KeyTreeFeed {
   private abort?: AbortController;
   private watch?: {close(): void};
   private flushTimer?: NodeJS.Timeout;
+  private loadChange?: NodeJS.Immediate;
   private lastFlush = 0;
   private highlightTimer?: NodeJS.Timeout;
-  private previewSeq = 0;
+  private readonly previewer: KeyPreview;
   private sizeRequest?: AbortController;
   private changed = new Map<string, number>();
   private stopped = false;
@@ -88,7 +81,8 @@ export class KeyTreeFeed {
     // v2 lists into it too: it is the flat list of every key either way.
     this.flat = this.index.keys;
     this.store = createStore<KeyTreeState>({version: 0, loading: true, folderLoads: 0, changed: this.changed});
-    this.preview = createStore<PreviewState>({loading: false});
+    this.previewer = new KeyPreview(client, (key) => this.tree.get(key) ?? this.flat.get(key), this.sizes);
+    this.preview = this.previewer.store;
   }
 
   /** Keys under the root (v2: listed; v3: counted, and kept by the watch). */
@@ -97,8 +91,21 @@ export class KeyTreeFeed {
   }
 
   private bump(patch: Partial<KeyTreeState> = {}): void {
+    if (this.loadChange) clearImmediate(this.loadChange);
+    this.loadChange = undefined;
     this.store.setState((s) => ({...patch, version: s.version + 1}));
   }
+
+  /**
+   * A folder load's answer, drawn once the answers of this turn are in: a load's last page and its
+   * end (the root's `loading` cleared) make one frame, not two.
+   */
+  private readonly loadChanged = (): void => {
+    this.loadChange ??= setImmediate(() => {
+      this.loadChange = undefined;
+      this.bump();
+    });
+  };
 
   start(message?: string): void {
     this.stopped = false;
@@ -115,7 +122,7 @@ export class KeyTreeFeed {
     this.abort = abort;
     this.bump({loading: true, folderLoads: 0, error: undefined, message, index: undefined});
     this.tree.beginLoad(this.root);
-    loadFolder(this.client, this.tree, this.root, abort.signal, () => this.bump()).then(
+    loadFolder(this.client, this.tree, this.root, abort.signal, this.loadChanged).then(
       (revision) => {
         if (abort.signal.aborted) return;
         this.bump({loading: false, revision});
@@ -137,7 +144,7 @@ export class KeyTreeFeed {
       if (!this.tree.beginLoad(prefix)) continue;
       const abort = this.abort!;
       this.store.setState((s) => ({folderLoads: s.folderLoads + 1}));
-      loadFolder(this.client, this.tree, prefix, abort.signal, () => this.bump()).then(
+      loadFolder(this.client, this.tree, prefix, abort.signal, this.loadChanged).then(
         () => !abort.signal.aborted && this.bump({folderLoads: this.store.getState().folderLoads - 1}),
         (err) => {
           if (abort.signal.aborted) return;
@@ -169,7 +176,7 @@ export class KeyTreeFeed {
           if (w.type === 'put' && w.value) this.sizes.set(e.key, w.value.length);
           else this.sizes.delete(e.key);
           this.changed.set(e.key, now);
-          if (e.key === this.preview.getState().key) this.showValue(e.key, w.type === 'put' ? w.value : undefined, true);
+          if (e.key === this.previewer.wanted) this.previewer.show(e.key, w.type === 'put' ? w.value : undefined, true);
         }
         // The revision goes out with the rows in the next flush: one frame per batch, not two.
         this.pendingRevision = revision;
@@ -191,8 +198,8 @@ export class KeyTreeFeed {
         if (this.stopped) return;
         for (const [k, v] of this.v2Values) this.sizes.set(k, v.length);
         this.bump({loading: false, error: undefined, message});
-        const selected = this.preview.getState().key;
-        if (selected) this.showValue(selected, this.v2Values.get(selected), true);
+        const selected = this.previewer.wanted;
+        if (selected) this.previewer.show(selected, this.v2Values.get(selected), true);
       },
       (err) => !this.stopped && this.store.setState({loading: false, error: errorLine(err)}),
     ).finally(() => {
@@ -235,37 +242,9 @@ export class KeyTreeFeed {
     }
   }
 
-  /** Shows a leaf's value in the preview: read once on selection, then kept current by the watch. */
+  /** Shows a leaf's value in the preview (see KeyPreview); undefined: no leaf selected. */
   select(key: string | undefined): void {
-    if (key === this.preview.getState().key) return;
-    if (key === undefined) {
-      this.preview.setState({key: undefined, loading: false, value: undefined, description: undefined, error: undefined});
-      return;
-    }
-    if (this.api === 'v2') {
-      this.showValue(key, this.v2Values.get(key), true);
-      return;
-    }
-    const seq = ++this.previewSeq;
-    // Nothing of the previous key stays on screen while this one's read is out.
-    this.preview.setState({key, loading: true, value: undefined, description: undefined, info: undefined, error: undefined});
-    getValue(this.client, fromLatin1(key)).then(
-      (kv) => {
-        if (seq !== this.previewSeq) return;
-        this.showValue(key, kv?.value, false);
-      },
-      (err) => seq === this.previewSeq && this.preview.setState({loading: false, error: errorLine(err)}),
-    );
-  }
-
-  private showValue(key: string, value: Buffer | undefined, fromWatch: boolean): void {
-    if (fromWatch) this.previewSeq++;
-    if (value === undefined) {
-      this.preview.setState({key, loading: false, value: undefined, description: undefined, info: undefined, error: 'the key no longer exists'});
-      return;
-    }
-    this.sizes.set(key, value.length);
-    this.preview.setState({key, loading: false, value, description: describeValue(value, {maxTextBytes: PREVIEW_TEXT_BYTES}), info: this.tree.get(key) ?? this.flat.get(key), error: undefined});
+    this.previewer.select(key, this.api === 'v2' && key !== undefined ? () => this.v2Values.get(key) : undefined);
   }
 
   /** Fetches value sizes for leaves on screen that have none yet (etcd's keys-only ranges carry none). */
@@ -292,7 +271,9 @@ export class KeyTreeFeed {
     this.sizeRequest?.abort();
     this.watch?.close();
     clearTimeout(this.flushTimer);
+    if (this.loadChange) clearImmediate(this.loadChange);
     clearTimeout(this.highlightTimer);
     clearTimeout(this.v2Timer);
+    this.previewer.stop();
   }
 }

@@ -1,11 +1,12 @@
 import React, {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
-import type {KeyTreeState, PreviewState} from './feed.js';
+import type {KeyTreeState} from './feed.js';
+import {shownPreview, type PreviewState} from './feed-preview.js';
 import {useStore} from '../../store/store.js';
 import {keyParts, type TreeRow} from './tree-model.js';
 import {fit, fitParts} from '../../resources/rows.js';
 import {safeText, type TextPart} from '../../data/text/sanitize.js';
-import {partNodes} from '../../ui/parts.js';
+import {mergeParts, partNodes} from '../../ui/parts.js';
 import {formatBytes} from '../../resources/format.js';
 import {windowTop} from '../../keys/movement.js';
 import {valueLines} from '../../ui/value-lines.js';
@@ -38,11 +39,13 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
   const model = treeModel(app, frame, {width, height})!;
   const {feed, rows, selected} = model;
   const state = useStore(feed.store, selectTree);
-  const preview = useStore(feed.preview, selectPreview);
+  const stored = useStore(feed.preview, selectPreview);
   const bodyHeight = model.pageSize;
   const top = windowTop(selected, frame.state.top, bodyHeight, rows.length);
   const visible = rows.slice(top, top + bodyHeight);
   const current = rows.at(selected);
+  // The preview of the selected leaf, or its name and "loading" until its value is read: drawn in the frame that moves the selection.
+  const preview = shownPreview(stored, current && !current.folder ? current.path : undefined);
 
   useEffect(() => {
     // A cross-link's target, once the tree has it, becomes an ordinary selection (keys move it again).
@@ -61,12 +64,13 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     if (frame.state.filter) feed.wantIndex();
   });
   useEffect(() => {
-    feed.wantSizes(visible.filter((r) => !r.folder).map((r) => r.path));
+    // A leaf scrolled into view without its size reads the next page's too: one read a page of scrolling, not one a row.
+    if (visible.some((r) => !r.folder && !feed.sizes.has(r.path))) feed.wantSizes(rows.slice(top, top + 2 * bodyHeight).filter((r) => !r.folder).map((r) => r.path));
   });
 
-  const treeWidth = preview.key ? Math.max(40, Math.floor(width * 0.55)) : width;
+  const treeWidth = preview ? Math.max(40, Math.floor(width * 0.55)) : width;
   const previewWidth = width - treeWidth - 1;
-  const shown = preview.key ? NARROW : HEADERS.map((_, i) => i);
+  const shown = preview ? NARROW : HEADERS.map((_, i) => i);
   const fixed = shown.slice(1).reduce((a, i) => a + FIXED[i - 1]! + 1, 0);
   const nameWidth = Math.max(12, treeWidth - 1 - fixed);
   const widthOf = (i: number) => (i === 0 ? nameWidth : FIXED[i - 1]!);
@@ -108,13 +112,16 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
             const changedAt = state.changed.get(row.path);
             const fresh = changedAt !== undefined && now - changedAt < 1_500;
             return (
-              <Text key={row.path} inverse={isSel} color={isSel ? 'cyan' : fresh ? 'yellow' : row.folder ? 'blue' : undefined} wrap="truncate-end">
-                {partNodes(rowLine(rowCells(row, feed.sizes.get(row.path), Boolean(frame.state.filter))))}
-              </Text>
+              <TreeLine
+                key={row.path}
+                inverse={isSel}
+                color={isSel ? 'cyan' : fresh ? 'yellow' : row.folder ? 'blue' : undefined}
+                parts={mergeParts(rowLine(rowCells(row, feed.sizes.get(row.path), Boolean(frame.state.filter))))}
+              />
             );
           })}
         </Box>
-        {preview.key ? (
+        {preview ? (
           <Box flexDirection="column" width={previewWidth} marginLeft={1}>
             <Preview preview={preview} width={previewWidth} height={bodyHeight} reveal={frame.state.reveal !== undefined && frame.state.reveal === preview.key} />
           </Box>
@@ -123,6 +130,29 @@ export function KeyTreeView({app, frame, width, height}: ViewProps<TreeState>) {
     </Box>
   );
 }
+
+interface TreeLineProps {
+  parts: TextPart[];
+  inverse: boolean;
+  color?: string;
+}
+
+const sameParts = (a: TextPart[], b: TextPart[]) => a.length === b.length && a.every((p, i) => p.text === b[i]!.text && p.escape === b[i]!.escape);
+
+/**
+ * One tree row. A watch storm redraws the view 30 times a second for a few changed counts, and a key
+ * press moves the selection over two rows: rows whose text and colour are unchanged are not rendered again.
+ */
+const TreeLine = React.memo(
+  function TreeLine({parts, inverse, color}: TreeLineProps) {
+    return (
+      <Text inverse={inverse} color={color} wrap="truncate-end">
+        {partNodes(parts)}
+      </Text>
+    );
+  },
+  (a, b) => a.inverse === b.inverse && a.color === b.color && sameParts(a.parts, b.parts),
+);
 
 /** A line cut to the pane (one char a column at least): Ink need not measure a 16 KiB line to truncate it. */
 function clipLine(line: Line, width: number): Line {

@@ -8,11 +8,12 @@ import {LazyTree, type TreeEvent} from '../../../../source/views/keys/lazy-tree.
 /** An etcd of one revision over a sorted key list: ranges with limit and count as etcd answers them; every request is logged. */
 function fakeEtcd(keys: string[], revision = 7) {
   const sorted = keys.map((k) => Buffer.from(k, 'latin1')).sort(Buffer.compare);
-  const requests: Array<{key: string; limit: number}> = [];
+  const requests: Array<{key: string; limit: number; walked: number}> = [];
   const range = async (req: {key: Buffer; range_end: Buffer; limit?: number}) => {
-    requests.push({key: req.key.toString('latin1'), limit: req.limit ?? 0});
     const toEnd = req.range_end.length === 1 && req.range_end[0] === 0;
     const inRange = sorted.filter((k) => Buffer.compare(k, req.key) >= 0 && (toEnd || Buffer.compare(k, req.range_end) < 0));
+    // etcd 3.4 walks every key of the range to count it, whatever the limit.
+    requests.push({key: req.key.toString('latin1'), limit: req.limit ?? 0, walked: inRange.length});
     const limit = req.limit || inRange.length;
     const kvs = inRange.slice(0, limit).map((key) => ({key, value: Buffer.alloc(0), version: '1', create_revision: '3', mod_revision: '4', lease: '0'}));
     return {header: {revision: String(revision)}, count: String(inRange.length), more: inRange.length > limit, kvs};
@@ -51,15 +52,30 @@ const shown = (tree: LazyTree, open: string[]) => {
   return rows.slice(0, rows.length).map((r) => [r.path, r.count] as const);
 };
 
-test('a folder is discovered with one request per sub-folder and counted without reading its keys', async () => {
+test('a folder is discovered and counted without reading its keys: the root level is one walk of the keyspace', async () => {
   const keys = [...Array.from({length: 5000}, (_, i) => `/big/k${String(i).padStart(4, '0')}`), '/a/x', '/a/y/z', 'config/one', '/'];
   const {client, requests} = fakeEtcd(keys);
   const r = await listChildren(client, Buffer.alloc(0), Buffer.from('/'));
   assert.deepEqual(r.children.map((c) => [c.key.toString(), c.count]), [['/', keys.length - 1], ['config/', 1]]);
   assert.equal(r.total, keys.length);
-  assert.ok(requests.length <= 3, `${requests.length} requests for the root level`);
+  // One walk of the keyspace (the first range counts it), the rest in intervals read at once.
+  const walked = requests.reduce((a, r) => a + r.walked, 0);
+  assert.ok(walked <= keys.length + 10, `${walked} keys walked for the root level`);
+  assert.ok(requests.length <= 12, `${requests.length} requests for the root level`);
   const big = await listChildren(client, Buffer.from('/'), Buffer.from('/'));
   assert.deepEqual(big.children.map((c) => [c.key.toString(), c.count]), [['/', 1], ['/a/', 2], ['/big/', 5000]]);
+});
+
+test('a folder of many sub-folders is walked a few times by etcd 3.4, not once per sub-folder', async () => {
+  // 52 sub-folders (a0/ .. z0/, a1/ .. z1/) of 200 keys each, as a /registry/ of a real cluster.
+  const names = [...'abcdefghijklmnopqrstuvwxyz'].flatMap((l) => [`${l}0`, `${l}1`]);
+  const keys = names.flatMap((n) => Array.from({length: 200}, (_, i) => `/r/${n}/k${i}`));
+  const {client, requests} = fakeEtcd(keys);
+  const r = await listChildren(client, Buffer.from('/r/'), Buffer.from('/'));
+  assert.deepEqual(r.children.map((c) => [c.key.toString(), c.count]), [...expected(keys, '/r/')]);
+  const walked = requests.reduce((a, x) => a + x.walked, 0);
+  // One request per sub-folder from the cursor to the folder's end would walk about 52 * 10,400 / 2 keys.
+  assert.ok(walked < keys.length * 8, `${walked} keys walked for ${keys.length} keys in ${names.length} sub-folders`);
 });
 
 test('a folder of leaves is listed a growing page at a time', async () => {
@@ -98,12 +114,15 @@ test('lazy tree: loads and watch events at any revisions count each key once (pr
       // Folders are opened between events, each read at the revision etcd is at then.
       const folders = ['/', '/a/', '/b/', '/a/b/', '/c/d/'];
       let e = 0;
+      // etcd's revision only grows: a load that starts after another has ended reads at its revision or later.
+      let lastLoadRev = 10;
       for (let step = 0; step <= events.length; step++) {
         // A load may read ahead of the watch (etcd is at a later revision than the events delivered so far).
         for (const [n, [at, lag]] of openAt.entries()) {
           if (at === step && tree.stateOf(folders[n % folders.length]!) === 'unloaded') {
             const ahead = Math.min(events.length, step + lag);
-            const rev = ahead === 0 ? 10 : events[ahead - 1]!.revision;
+            const rev = Math.max(lastLoadRev, ahead === 0 ? 10 : events[ahead - 1]!.revision);
+            lastLoadRev = rev;
             await loaded(fakeEtcd(atRev(rev), rev).client, tree, folders[n % folders.length]!);
           }
         }
