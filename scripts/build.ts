@@ -13,7 +13,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {inkDevtoolsPlugin} from './build/app-plugins.js';
-import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, yogaPlugin} from './build/plugins.js';
+import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, protobufVerifyPlugin, yogaPlugin} from './build/plugins.js';
 import {graphemePlugin, stringWidthPlugin} from './build/string-width.js';
 import {inkIncrementalPlugin, inkOutputPlugin} from './build/ink-output-plugin.js';
 
@@ -48,7 +48,7 @@ const app = await esbuild.build({
   // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
   // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
   external: ['react-devtools-core', '@grpc/proto-loader'],
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin, inkOutputPlugin, inkIncrementalPlugin],
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin, inkOutputPlugin, inkIncrementalPlugin, protobufVerifyPlugin],
 });
 // app.cjs runs as a vm.Script, which has no module loader: an import() left in it (of a module
 // outside the bundle) would fail when it runs, so the build fails instead.
@@ -56,6 +56,8 @@ for (const [file, out] of Object.entries(app.metafile!.outputs)) {
   const dynamic = out.imports.filter((i) => i.kind === 'dynamic-import' && i.external);
   if (dynamic.length) throw new Error(`${file}: import() of ${dynamic.map((i) => i.path).join(', ')} (use a require: see source/boot/code-cache.ts)`);
 }
+// main.ts reads app.cjs as latin1: it must be ASCII (esbuild's charset: escapes for the rest).
+if (/[^\x00-\x7f]/.test(fs.readFileSync(path.join(dist, 'app.cjs'), 'latin1'))) throw new Error('app.cjs is not ASCII (see source/boot/code-cache.ts)');
 // The code cache is named by this hash: V8 checks a cache against its source's length only.
 const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
 const main = await esbuild.build({

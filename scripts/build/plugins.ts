@@ -119,3 +119,18 @@ export const ansiTokenizePlugin: esbuild.Plugin = {
     });
   },
 };
+
+// protobufjs generates five functions (new Function) for each message type the first time one is
+// encoded or decoded; verify is one of them, and only encodeProtoAny calls it: it is generated at
+// its first call instead.
+export const protobufVerifyPlugin: esbuild.Plugin = {
+  name: 'undock-protobuf-lazy-verify',
+  setup(build) {
+    build.onLoad({filter: /[\\/]protobufjs[\\/]src[\\/]type\.js$/}, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const from = '    this.verify = verifier(this)({\n        types : types,\n        util  : util\n    });\n';
+      const to = '    var self = this;\n    this.verify = function verify_lazy(message) {\n        self.verify = verifier(self)({ types : types, util : util });\n        return self.verify(message);\n    };\n';
+      return {loader: 'js', contents: replaceOnce(args.path, text, from, to)};
+    });
+  },
+};

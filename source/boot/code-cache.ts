@@ -93,7 +93,8 @@ export interface LoadedApp {
  * returns its exports. UNDOCK_CODE_CACHE=0 compiles it without the cache (to measure the cache).
  */
 export function loadApp(file: string, hash: string, env: NodeJS.ProcessEnv): LoadedApp {
-  const source = fs.readFileSync(file, 'utf8');
+  // The bundle is ASCII (esbuild escapes the rest; scripts/build.ts checks): latin1 skips UTF-8 decoding.
+  const source = fs.readFileSync(file, 'latin1');
   const folder = env.UNDOCK_CODE_CACHE === '0' ? undefined : cacheFolder(env);
   const cacheFile = folder && path.join(folder, `app-${hash}-${process.version}-${process.arch}.v8cache`);
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;

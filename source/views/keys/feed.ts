@@ -62,6 +62,9 @@ export class KeyTreeFeed {
   private sizeRequest?: AbortController;
   private changed = new Map<string, number>();
   private stopped = false;
+  /** Settled when the first load of the root level has ended, either way (the first frame waits for it). */
+  private settleFirst = () => {};
+  private readonly firstSettled = new Promise<void>((resolve) => (this.settleFirst = resolve));
   private pendingRevision?: string;
   private readonly index: KeyIndex;
   /** v3 (ranges and a watch) or the old v2 keyspace (read-only, listed again on a timer: v2 has no revision to watch from). */
@@ -124,11 +127,13 @@ export class KeyTreeFeed {
     this.tree.beginLoad(this.root);
     loadFolder(this.client, this.tree, this.root, abort.signal, this.loadChanged).then(
       (revision) => {
+        this.settleFirst();
         if (abort.signal.aborted) return;
         this.bump({loading: false, revision});
         this.startWatch((BigInt(revision) + 1n).toString());
       },
       (err) => {
+        this.settleFirst();
         if (abort.signal.aborted) return;
         this.store.setState({loading: false, error: errorLine(err)});
         // The tree comes back by itself when etcd does.
@@ -265,8 +270,14 @@ export class KeyTreeFeed {
       });
   }
 
+  /** When the root level's first load has ended (at once for the v2 API, which is drawn as it comes). */
+  firstLoad(): Promise<void> {
+    return this.api === 'v2' ? Promise.resolve() : this.firstSettled;
+  }
+
   stop(): void {
     this.stopped = true;
+    this.settleFirst();
     this.abort?.abort();
     this.sizeRequest?.abort();
     this.watch?.close();
