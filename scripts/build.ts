@@ -56,8 +56,9 @@ for (const [file, out] of Object.entries(app.metafile!.outputs)) {
   const dynamic = out.imports.filter((i) => i.kind === 'dynamic-import' && i.external);
   if (dynamic.length) throw new Error(`${file}: import() of ${dynamic.map((i) => i.path).join(', ')} (use a require: see source/boot/code-cache.ts)`);
 }
-// main.ts reads app.cjs as latin1: it must be ASCII (esbuild's charset: escapes for the rest).
-if (/[^\x00-\x7f]/.test(fs.readFileSync(path.join(dist, 'app.cjs'), 'latin1'))) throw new Error('app.cjs is not ASCII (see source/boot/code-cache.ts)');
+// main.ts reads app.cjs as latin1: it must be ASCII (esbuild escapes the rest of the code; only an
+// unminified build for profiling keeps comments, whose non-ASCII text then reads as other letters).
+if (common.minify && /[^\x00-\x7f]/.test(fs.readFileSync(path.join(dist, 'app.cjs'), 'latin1'))) throw new Error('app.cjs is not ASCII (see source/boot/code-cache.ts)');
 // The code cache is named by this hash: V8 checks a cache against its source's length only.
 const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
 const main = await esbuild.build({
