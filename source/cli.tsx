@@ -12,6 +12,7 @@ import {PassThrough} from 'node:stream';
 import {runAsyncExitTasks} from './terminal/at-exit.js';
 import {enterFullScreen, EXIT_CLEANUP_MS, installExitGuards, leaveFullScreen, setInputRestorer} from './terminal/screen.js';
 import {setTerminalOwner} from './terminal/handoff.js';
+import {flushFrameSoon} from './terminal/frame-flush.js';
 import {TerminalInput, textDecoder} from './terminal/input.js';
 import {App} from './app/app.js';
 import {dispatchKey} from './keys/router.js';
@@ -107,6 +108,7 @@ export async function main(saveCodeCache: () => void = () => {}): Promise<void> 
   const decode = textDecoder();
   const keys = (data: Buffer) => {
     for (const key of parseKeys(decode(data))) dispatchKey(session.app, key);
+    flushFrameSoon();
   };
   setInputRestorer(() => input.release());
   enterFullScreen();

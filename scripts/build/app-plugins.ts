@@ -22,3 +22,20 @@ export const inkDevtoolsPlugin: esbuild.Plugin = {
     });
   },
 };
+
+/**
+ * Ink draws at most one frame per 33 ms (its render throttle, trailing edge): a key pressed just
+ * after a frame of a watch storm waited for the next one. The throttle's flush is published for
+ * undock's key handler (source/terminal/frame-flush.ts), which draws a key's frame at once.
+ */
+export const inkFlushPlugin: esbuild.Plugin = {
+  name: 'undock-ink-key-flush',
+  setup(build) {
+    build.onLoad({filter: /[\\/]ink[\\/]build[\\/]ink\.js$/}, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const from = '            this.throttledOnRender = throttled;\n';
+      const to = `${from}            globalThis[Symbol.for('undock.ink.flush')] = () => throttled.flush();\n`;
+      return {loader: 'js', contents: replaceOnce(args.path, text, from, to)};
+    });
+  },
+};
