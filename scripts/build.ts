@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
-import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, yogaPlugin} from './build/plugins.js';
+import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, inkOutputPlugin, yogaPlugin} from './build/plugins.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // UNDOCK_BUILD_OUT and UNDOCK_BUILD_MINIFY=0: a readable build elsewhere, for profiling.
@@ -36,7 +36,7 @@ const result = await esbuild.build({
   external: ['react-devtools-core', '@grpc/proto-loader'],
   // The CommonJS dependencies (grpc-js, etcd3, protobufjs) require node's modules.
   banner: {js: `import {createRequire as __undockRequire} from 'node:module';const require=__undockRequire(import.meta.url);`},
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, ansiTokenizePlugin],
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, ansiTokenizePlugin, inkOutputPlugin],
   logLevel: 'warning',
 });
 fs.chmodSync(path.join(dist, 'main.js'), 0o755);

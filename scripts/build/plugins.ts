@@ -104,3 +104,60 @@ export const ansiTokenizePlugin: esbuild.Plugin = {
     });
   },
 };
+/** Appended to Ink's output.js by inkOutputPlugin. */
+const inkOutputAdditions = `
+let undockCaches;
+function undockSharedCaches() {
+  undockCaches ??= new OutputCaches();
+  for (const m of [undockCaches.widths, undockCaches.blockWidths, undockCaches.styledChars]) if (m.size > 4000) m.clear();
+  return undockCaches;
+}
+const undockBlank = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});
+/** Per output height, the last frame's rows: their cells and their text. */
+const undockRows = new Map();
+function undockRowText(line, y, height) {
+  let rows = undockRows.get(height);
+  if (!rows) undockRows.set(height, (rows = []));
+  const last = rows[y];
+  if (last && last.cells.length === line.length && last.cells.every((c, x) => c === line[x])) return last.text;
+  // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+  const text = styledCharsToString(line.filter((item) => item !== undefined)).trimEnd();
+  rows[y] = {cells: line, text};
+  return text;
+}
+`;
+
+/**
+ * Ink's Output, per frame: it made new caches, so each frame tokenized every line of the screen
+ * into styled characters and measured every width again; it filled the grid with a new blank
+ * character object per cell; and it turned every row back into a string (about a half, a quarter
+ * and a fifth of a frame's time, `--cpu-prof`), though most lines are the ones of the frame before.
+ * Now one set of caches serves every frame (entries are only read; each map is emptied at 4,000
+ * entries, so a screen of ever-new lines, a followed log, cannot grow it without bound), blank
+ * cells share one frozen character, and a row whose cells are the very objects of the row before
+ * (cached characters are never mutated) keeps its text. And every text node's width was measured
+ * again for each frame: render-node-to-output.js now asks measure-text.js, which caches it.
+ */
+export const inkOutputPlugin: esbuild.Plugin = {
+  name: 'undock-ink-output',
+  setup(build) {
+    build.onLoad({filter: /[\\/]ink[\\/]build[\\/]output\.js$/}, (args) => {
+      let text = fs.readFileSync(args.path, 'utf8');
+      text = replaceOnce(args.path, text, 'caches = new OutputCaches();', 'caches = undockSharedCaches();');
+      text = replaceOnce(args.path, text, /row\.push\(\{\s*type: 'char',\s*value: ' ',\s*fullWidth: false,\s*styles: \[\],\s*\}\);/, 'row.push(undockBlank);');
+      text = replaceOnce(
+        args.path,
+        text,
+        /\.map\(line => \{[^}]*const lineWithoutEmptyItems = line\.filter\(item => item !== undefined\);\s*return styledCharsToString\(lineWithoutEmptyItems\)\.trimEnd\(\);\s*\}\)/,
+        '.map((line, y) => undockRowText(line, y, this.height))',
+      );
+      return {loader: 'js', contents: text + inkOutputAdditions};
+    });
+    // Each frame measured every text node's widest line again; measure-text.js caches what the layout measured.
+    build.onLoad({filter: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/}, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const contents = replaceOnce(args.path, text, "import widestLine from 'widest-line';", "import measureText from './measure-text.js';\nconst widestLine = (text) => measureText(text).width;");
+      return {loader: 'js', contents};
+    });
+  },
+};
