@@ -132,13 +132,16 @@ export class AppController {
   }
 
   /**
-   * Ages move on when nothing else does: `now` is set exactly when a visible relative time would
-   * show another text (every second while one reads seconds), and never for a screen that would not change.
+   * Ages move on when nothing else does: `now` is set when a visible relative time would show
+   * another text (every second while one reads seconds), and never for a screen that would not
+   * change. The wake-up is the next whole second: the ages of rows made within one second (five
+   * containers started together) change in one frame, not five, at most a second late.
    */
   private planClock(): void {
     if (!this.started || !this.focused) return;
     const frame = this.currentFrame();
-    this.clock.set(frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined);
+    const at = frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined;
+    this.clock.set(at === undefined ? undefined : Math.ceil(at / 1_000) * 1_000);
   }
 
   /**
