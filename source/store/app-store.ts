@@ -58,7 +58,7 @@ export class AppController {
   private readonly feeds = new Map<number, Array<{stop(): void}>>();
   private nextId = 1;
   /** Ages move on when nothing else does: see planClock. */
-  private readonly clock = new Alarm((at) => this.ui.setState({now: Math.max(Date.now(), at)}));
+  private readonly clock = new Alarm((at) => this.ui.setState({now: Math.max(Date.now(), at)}), 1_000);
   private unsubscribe?: () => void;
   private lastStack: Frame[] = [];
   private lastStatus: UiState['status'];
@@ -132,16 +132,13 @@ export class AppController {
   }
 
   /**
-   * Ages move on when nothing else does: `now` is set when a visible relative time would show
-   * another text (every second while one reads seconds), and never for a screen that would not
-   * change. The wake-up is the next whole second: the ages of rows made within one second (five
-   * containers started together) change in one frame, not five, at most a second late.
+   * Ages move on when nothing else does: `now` is set when a visible relative time would show another
+   * text, on the next whole second (the clock's step: rows made within one second move in one frame).
    */
   private planClock(): void {
     if (!this.started || !this.focused) return;
     const frame = this.currentFrame();
-    const at = frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined;
-    this.clock.set(at === undefined ? undefined : Math.ceil(at / 1_000) * 1_000);
+    this.clock.set(frame ? this.views.find(frame.view)?.nextChange?.(this, frame, paneSize(this.ui.getState())) : undefined);
   }
 
   /**
