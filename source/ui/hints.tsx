@@ -7,8 +7,20 @@ export interface Hint extends Binding {
   off?: boolean;
 }
 
-/** One line of <key> label pairs, built from the same binding tables as ? help. */
-export function Hints({hints}: {hints: Hint[]}) {
+const sameHints = (a: {hints: Hint[]}, b: {hints: Hint[]}) =>
+  a.hints.length === b.hints.length &&
+  a.hints.every((h, i) => {
+    const o = b.hints[i]!;
+    return h.id === o.id && h.off === o.off && h.label === o.label && h.dangerous === o.dangerous && h.keys[0] === o.keys[0];
+  });
+
+/**
+ * One line of <key> label pairs, built from the same binding tables as ? help. The app re-renders
+ * for every age tick and sample, with the same hints nearly always: they are not drawn again then.
+ */
+export const Hints = React.memo(HintsLine, sameHints);
+
+function HintsLine({hints}: {hints: Hint[]}) {
   return (
     <Text wrap="truncate-end">
       {hints.map((b) => (
