@@ -9,26 +9,28 @@ export interface SourceOptions<T> {
   /** Longest wait between retries after failures. */
   maxBackoffMs?: number;
   /**
-   * Longest wait between relists while calm (an event stream tells of every change): each relist
-   * that found nothing new makes the wait 4x longer, up to this. kubelet's evented PLEG relists every 300 s.
+   * The wait between relists while calm (an event stream tells of every change) once a relist found
+   * nothing new: kubelet's evented PLEG relists every 300 s. A relist that found news (the stream missed
+   * it) or a trigger (something is happening) is followed by one at the plain interval first.
    */
   calmMaxMs?: number;
 }
 
 /**
- * The wait before the next relist: the interval, 4x longer for each unchanged relist in a row while
- * calm (2 s, 8 s, 32 s, 128 s, then 300 s), up to `calmMaxMs`; after failures a short backoff instead.
+ * The wait before the next relist: the interval; while calm, `calmMaxMs` once a relist found nothing
+ * new (a ramp of 2 s, 8 s, 32 s... relisted twice in the first minute of every idle view, and at 2,000
+ * containers each relist costs more than all the rest of that minute); after failures a short backoff.
  */
 export function relistDelay(o: {intervalMs: number; calmMaxMs?: number; maxBackoffMs?: number}, state: {failures: number; quiet: number; calm: boolean}): number {
   if (state.failures > 0) return Math.min(o.maxBackoffMs ?? 2_000, 250 * 2 ** (state.failures - 1));
-  if (!state.calm || !o.calmMaxMs) return o.intervalMs;
-  return Math.max(o.intervalMs, Math.min(o.calmMaxMs, o.intervalMs * 4 ** Math.min(state.quiet, 15)));
+  if (!state.calm || !o.calmMaxMs || state.quiet === 0) return o.intervalMs;
+  return Math.max(o.intervalMs, o.calmMaxMs);
 }
 
 /**
  * A relisting data source: loads on start, on a timer and on trigger(), never two loads at once
  * (a trigger during a load runs one more load after it), and backs off while loads fail. While calm
- * it relists ever less often; while paused it does not load at all, and resume() catches up.
+ * it relists only as a rare safety net; while paused it does not load at all, and resume() catches up.
  */
 export class Source<T> {
   private readonly opts: SourceOptions<T>;

@@ -1,11 +1,19 @@
-/** One wake-up at an epoch time (or none): setting the same time again keeps the timer that is set. */
+/**
+ * One wake-up at an epoch time (or none): setting the same time again keeps the timer that is set.
+ * With a step, the time is rounded up to a multiple of it: wake-ups a few ms apart (the ages of five
+ * containers started together) become one, at most a step late.
+ */
 export class Alarm {
   private timer?: NodeJS.Timeout;
   private at?: number;
 
-  constructor(private readonly ring: (at: number) => void) {}
+  constructor(
+    private readonly ring: (at: number) => void,
+    private readonly stepMs = 0,
+  ) {}
 
-  set(at: number | undefined): void {
+  set(wanted: number | undefined): void {
+    const at = wanted === undefined || !this.stepMs ? wanted : Math.ceil(wanted / this.stepMs) * this.stepMs;
     if (at === this.at) return;
     this.clear();
     this.at = at;

@@ -58,7 +58,7 @@ export class AppController {
   private readonly feeds = new Map<number, Array<{stop(): void}>>();
   private nextId = 1;
   /** Ages move on when nothing else does: see planClock. */
-  private readonly clock = new Alarm((at) => this.ui.setState({now: Math.max(Date.now(), at)}));
+  private readonly clock = new Alarm((at) => this.ui.setState({now: Math.max(Date.now(), at)}), 1_000);
   private unsubscribe?: () => void;
   private lastStack: Frame[] = [];
   private lastStatus: UiState['status'];
@@ -132,8 +132,8 @@ export class AppController {
   }
 
   /**
-   * Ages move on when nothing else does: `now` is set exactly when a visible relative time would
-   * show another text (every second while one reads seconds), and never for a screen that would not change.
+   * Ages move on when nothing else does: `now` is set when a visible relative time would show another
+   * text, on the next whole second (the clock's step: rows made within one second move in one frame).
    */
   private planClock(): void {
     if (!this.started || !this.focused) return;

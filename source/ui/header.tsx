@@ -40,7 +40,10 @@ function Conn({name, state, where, alarm}: {name: string; state: ConnState; wher
   );
 }
 
-export function Header({app, version}: {app: AppController; version: string}) {
+/** The app re-renders for every age tick and sample; the header reads its own stores, so it is drawn only when they change. */
+export const Header = React.memo(HeaderLines);
+
+function HeaderLines({app, version}: {app: AppController; version: string}) {
   const conns = useStore(app.connections, selectConnections);
   const namespace = useStore(app.ui, selectNamespace);
   const alarms = useStore(app.health.alarms.store, selectAlarms);

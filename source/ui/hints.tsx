@@ -30,7 +30,21 @@ export function fittingHints(hints: Hint[], width: number): Hint[] {
  * whole, as k9s shows them (a hint cut in half helps nobody, and Ink's own truncation of the line
  * was the one use of a grapheme segmenter in a start).
  */
-export function Hints({hints, width}: {hints: Hint[]; width: number}) {
+export const Hints = React.memo(HintsLine, sameHints);
+
+// The app re-renders for every age tick and sample, with the same hints nearly always: not drawn again then.
+function sameHints(a: {hints: Hint[]; width: number}, b: {hints: Hint[]; width: number}): boolean {
+  return (
+    a.width === b.width &&
+    a.hints.length === b.hints.length &&
+    a.hints.every((h, i) => {
+      const o = b.hints[i]!;
+      return h.id === o.id && h.off === o.off && h.label === o.label && h.dangerous === o.dangerous && h.keys[0] === o.keys[0];
+    })
+  );
+}
+
+function HintsLine({hints, width}: {hints: Hint[]; width: number}) {
   return (
     <Text wrap="truncate-end">
       {fittingHints(hints, width).map((b, i, shown) => {

@@ -1,5 +1,5 @@
 import {windowTop} from '../../keys/movement.js';
-import {viewRows, visibleColumns, type RowView} from '../../resources/rows.js';
+import {retimeRows, timeIndependent, viewRows, visibleColumns, type RowView} from '../../resources/rows.js';
 import type {AnyResource, Column} from '../../resources/types.js';
 import type {ResourceState} from '../../store/app-state.js';
 import type {AppController} from '../../store/app-store.js';
@@ -29,7 +29,7 @@ export function tablePageSize(height: number): number {
   return Math.max(1, height - 2);
 }
 
-const cache = new WeakMap<unknown[], {key: string; columns: Column<unknown>[]; views: RowView[]}>();
+const cache = new WeakMap<unknown[], {key: string; now: number; columns: Column<unknown>[]; views: RowView[]}>();
 
 /**
  * What the table shows, in order: the keys and the component read this one model, so the row a
@@ -39,11 +39,15 @@ export function tableModel(app: AppController, frame: Frame<TableState>, size: V
   const data = app.resourceStore(resource.id).getState();
   const {now} = app.ui.getState();
   const s = frame.state;
-  const key = JSON.stringify([s.filter, s.sort, s.allNamespaces, now]);
+  const key = JSON.stringify([s.filter, s.sort, s.allNamespaces]);
   let hit = cache.get(data.rows);
-  if (!hit || hit.key !== key) {
+  if (hit && hit.key === key && hit.now !== now && timeIndependent(hit.columns, s)) {
+    // The clock moved, nothing else: the same rows in the same order, their ages made again.
+    hit = {...hit, now, views: retimeRows(hit.views, hit.columns, now)};
+    cache.set(data.rows, hit);
+  } else if (!hit || hit.key !== key || hit.now !== now) {
     const columns = visibleColumns(resource, s.allNamespaces);
-    hit = {key, columns, views: viewRows(resource, data.rows, {filter: s.filter, sort: s.sort, now, columns})};
+    hit = {key, now, columns, views: viewRows(resource, data.rows, {filter: s.filter, sort: s.sort, now, columns})};
     cache.set(data.rows, hit);
   }
   const views = hit.views;

@@ -33,16 +33,16 @@ function calmSource(opts: {changed?: () => boolean} = {}) {
   return {source, at, advance};
 }
 
-test('the relist wait: the interval, 4x per unchanged relist while calm, capped; plain while not calm; short after failures', () => {
+test('the relist wait: the interval after news, the calm maximum after a relist that found nothing while calm; plain while not calm; short after failures', () => {
   const o = {intervalMs: 2_000, calmMaxMs: 300_000, maxBackoffMs: 2_000};
-  const calm = [0, 1, 2, 3, 4, 5, 20].map((quiet) => relistDelay(o, {failures: 0, quiet, calm: true}));
-  assert.deepEqual(calm, [2_000, 8_000, 32_000, 128_000, 300_000, 300_000, 300_000]);
+  const calm = [0, 1, 2, 20].map((quiet) => relistDelay(o, {failures: 0, quiet, calm: true}));
+  assert.deepEqual(calm, [2_000, 300_000, 300_000, 300_000]);
   assert.equal(relistDelay(o, {failures: 0, quiet: 4, calm: false}), 2_000);
   assert.equal(relistDelay({intervalMs: 2_000}, {failures: 0, quiet: 4, calm: true}), 2_000, 'no calm maximum: no back-off');
   assert.deepEqual([1, 2, 3, 4].map((failures) => relistDelay(o, {failures, quiet: 3, calm: true})), [250, 500, 1_000, 2_000]);
 });
 
-test('a calm source that finds nothing new relists at 2 s, 10 s, 42 s, 170 s, 470 s (fake clock)', async () => {
+test('a calm source that finds nothing new relists at 2 s (after the first load\'s news), then every 300 s (fake clock)', async () => {
   mock.timers.enable({apis: ['setTimeout']});
   try {
     const {source, at, advance} = calmSource();
@@ -51,28 +51,29 @@ test('a calm source that finds nothing new relists at 2 s, 10 s, 42 s, 170 s, 47
     await settle();
     await advance(480_000);
     source.stop();
-    assert.deepEqual(at, [0, 2_000, 10_000, 42_000, 170_000, 470_000]);
+    assert.deepEqual(at, [0, 2_000, 302_000]);
   } finally {
     mock.timers.reset();
   }
 });
 
-test('a trigger (an event) starts the back-off over; losing calm (the stream) brings the plain interval back at once', async () => {
+test('a load that found news (an event\'s) is followed by one relist at the interval; losing calm (the stream) brings the plain interval back at once', async () => {
   mock.timers.enable({apis: ['setTimeout']});
   try {
-    const {source, at, advance} = calmSource();
+    // News at the first load and at the trigger's (the third).
+    const {source, at, advance} = calmSource({changed: () => at.length === 1 || at.length === 3});
     source.calm(true);
     source.start();
     await settle();
-    await advance(50_000); // loads at 0, 2, 10, 42; the next would be at 170
+    await advance(50_000); // loads at 0, 2; the next would be at 302
     source.trigger(); // at 50
     await settle();
-    await advance(10_000); // the trigger's load found nothing new either: 8 s later, at 58
-    assert.deepEqual(at, [0, 2_000, 10_000, 42_000, 50_000, 58_000]);
-    source.calm(false); // at 60: the wait was 32 s, now it is 2 s
+    await advance(10_000); // the trigger's load found news: one more 2 s later, which found nothing, then 300 s
+    assert.deepEqual(at, [0, 2_000, 50_000, 52_000]);
+    source.calm(false); // at 60: the wait was 300 s, now it is 2 s
     await advance(4_000);
     source.stop();
-    assert.deepEqual(at.slice(6), [62_000, 64_000]);
+    assert.deepEqual(at.slice(4), [62_000, 64_000]);
   } finally {
     mock.timers.reset();
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import stringWidth from 'string-width';
-import {columnWidths, fit, layoutColumns, makeFilter, viewRows} from '../../../source/resources/rows.js';
+import {columnWidths, fit, layoutColumns, makeFilter, retimeRows, timeIndependent, viewRows} from '../../../source/resources/rows.js';
 import {images} from '../../../source/resources/images/index.js';
+import type {Column} from '../../../source/resources/types.js';
 import type {ImageRow} from '../../../source/resources/images/source.js';
 
 const now = Date.parse('2026-11-26T12:00:00Z');
@@ -154,4 +155,24 @@ test('a narrow terminal drops the least important columns first, never NAME or S
   assert.ok(kept.includes('name') && kept.includes('status'), `name and status stay (${kept.join(',')})`);
   assert.ok(!kept.includes('pid'), 'a minor column went');
   assert.ok(narrow.widths.reduce((a, b) => a + b, 0) + narrow.keep.length - 1 <= 30, 'what is kept fits');
+});
+
+const imageColumns = images.columns as Column<unknown>[];
+
+test('an age tick remakes only the time cells: the same as viewRows at the later time, in the same order', () => {
+  const opts = {filter: '', sort: {column: 'name', descending: false}};
+  const before = viewRows(images, rows, {...opts, now});
+  const later = now + 61 * 60_000;
+  const retimed = retimeRows(before, imageColumns, later);
+  assert.deepEqual(retimed, viewRows(images, rows, {...opts, now: later}));
+  assert.notDeepEqual(retimed.map((v) => v.cells), before.map((v) => v.cells), 'the ages moved on');
+  assert.ok(retimed.every((v, i) => v.row === before[i]!.row));
+});
+
+test('a tick may skip filtering and sorting only when neither can depend on the time', () => {
+  assert.equal(timeIndependent(imageColumns, {filter: '', sort: {column: 'name'}}), true);
+  assert.equal(timeIndependent(imageColumns, {filter: '-l team=infra', sort: {column: 'name'}}), true, 'labels do not age');
+  assert.equal(timeIndependent(imageColumns, {filter: '5m', sort: {column: 'name'}}), false, 'a text filter may match an age');
+  const age = imageColumns.find((c) => c.changesAt)!;
+  assert.equal(timeIndependent(imageColumns, {filter: '', sort: {column: age.id}}), !!age.sortValue);
 });

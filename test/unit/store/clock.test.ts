@@ -17,11 +17,12 @@ test('ageChangesAt is the first moment formatAge shows another text', () => {
   assert.equal(ageChangesAt(undefined, 0), undefined);
 });
 
-function podsContext(createdAt: Date) {
+function podsContext(createdAt: Date, more: Date[] = []) {
   const pod = {id: 'a'.repeat(64), name: 'web', namespace: 'default', uid: 'u', attempt: 0, state: 'ready', createdAt, labels: {}, annotations: {}, runtimeHandler: ''};
+  const pods = [pod, ...more.map((at, i) => ({...pod, id: String(i).repeat(64), name: `web${i}`, uid: `u${i}`, createdAt: at}))];
   return fakeContext(
     {view: 'pods'},
-    {cri: {listPodSandboxes: async () => [pod], listContainers: async () => [], podSandboxStatus: async () => ({pod: {...pod, ip: '10.0.0.2'}, info: {}, raw: {}})}},
+    {cri: {listPodSandboxes: async () => pods, listContainers: async () => [], podSandboxStatus: async () => ({pod: {...pod, ip: '10.0.0.2'}, info: {}, raw: {}})}},
   );
 }
 
@@ -48,6 +49,24 @@ test('an idle screen whose ages read minutes does not wake each second', async (
     off();
     // Relists of the same rows change nothing, so nothing moves the clock.
     assert.deepEqual(nows, [], 'now was never set');
+  } finally {
+    r.done();
+  }
+});
+
+test('ages that change within one second move in one frame', async () => {
+  // Three pods (web, web0, web1) made 20 ms apart, their ages read seconds.
+  const t = Date.now() - 5_000;
+  const r = renderApp(podsContext(new Date(t), [new Date(t + 20), new Date(t + 40)]));
+  try {
+    await r.until((f) => /web1\s.*\s\d+s\s*$/m.test(f));
+    const nows: number[] = [];
+    const off = r.app.ui.subscribe(() => nows.push(r.app.ui.getState().now));
+    await sleep(3_600);
+    off();
+    const distinct = [...new Set(nows)];
+    const gaps = distinct.slice(1).map((n, i) => n - distinct[i]!);
+    assert.ok(distinct.length >= 2 && distinct.length <= 4 && gaps.every((g) => g >= 900), `one clock tick a second, not three: ${distinct.map((n) => n % 10_000).join(', ')}`);
   } finally {
     r.done();
   }
