@@ -13,10 +13,10 @@ const emptyResource: ResourceState = {rows: [], loaded: false, stale: false};
 export const CALM_RELIST_MAX_MS = 300_000;
 /**
  * Live figures (CPU, memory) of the rows on screen are sampled at most this often: each sample that
- * changes a figure is a frame, and Ink redraws the whole screen for it (metrics-server, which
- * `kubectl top` reads, resolves 15 s).
+ * changes a figure is a frame, most of what an idle screen costs (metrics-server, which `kubectl
+ * top` reads, resolves 15 s too).
  */
-export const SAMPLE_MS = 10_000;
+export const SAMPLE_MS = 15_000;
 /** Rows scrolled onto the screen are sampled this long after the scrolling stops. */
 const SCROLL_SAMPLE_MS = 300;
 /** The second sample comes sooner: CPU is a difference of two. */
