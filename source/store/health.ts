@@ -26,6 +26,7 @@ export class Health {
   private running = false;
   /** Set once the first probe has been sent. */
   private probed = false;
+  private probing?: Promise<void>;
   /** Bumped by every markDown: a probe that started before one cannot say the daemon is up. */
   private readonly failures: Record<Daemon, number> = {containerd: 0, cri: 0, etcd: 0};
 
@@ -53,7 +54,13 @@ export class Health {
   }
 
   markUp(daemon: Daemon): void {
-    if (this.probed && this.store.getState()[daemon].status !== 'up') void this.probe();
+    if (this.probed && this.store.getState()[daemon].status !== 'up') void this.probeOnce();
+  }
+
+  /** One probe at a time for markUp's hints (a view that answers again may say so many times). */
+  private probeOnce(): Promise<void> {
+    this.probing ??= this.probe().finally(() => (this.probing = undefined));
+    return this.probing;
   }
 
   markDown(daemon: Daemon, error: string): void {

@@ -72,9 +72,13 @@ export class KeyTreeFeed {
   private readonly v2Values = new Map<string, Buffer>();
   private v2Timer?: NodeJS.Timeout;
   private readonly refreshMs: number;
+  /** Told when etcd answers again after a failure (a resumed watch, a reload that worked): the header probes then. */
+  private readonly onAnswered: () => void;
+  private failedLoad = false;
 
-  constructor(client: EtcdClient, root = '', sep = '/', opts: {api?: 'v3' | 'v2'; refreshMs?: number} = {}) {
+  constructor(client: EtcdClient, root = '', sep = '/', opts: {api?: 'v3' | 'v2'; refreshMs?: number; onAnswered?: () => void} = {}) {
     this.client = client;
+    this.onAnswered = opts.onAnswered ?? (() => {});
     this.root = root;
     this.sep = sep;
     this.api = opts.api ?? 'v3';
@@ -129,12 +133,15 @@ export class KeyTreeFeed {
       (revision) => {
         this.settleFirst();
         if (abort.signal.aborted) return;
+        if (this.failedLoad) this.onAnswered();
+        this.failedLoad = false;
         this.bump({loading: false, revision});
         this.startWatch((BigInt(revision) + 1n).toString());
       },
       (err) => {
         this.settleFirst();
         if (abort.signal.aborted) return;
+        this.failedLoad = true;
         this.store.setState({loading: false, error: errorLine(err)});
         // The tree comes back by itself when etcd does.
         setTimeout(() => !this.stopped && this.store.getState().error && this.start(), 2_000).unref();
@@ -192,7 +199,10 @@ export class KeyTreeFeed {
       },
       onError: (e) => this.store.setState({error: errorLine(e)}),
       onDisconnected: (e) => this.store.setState({message: `etcd connection lost (${errorLine(e)}): resuming the watch`}),
-      onResumed: (rev) => this.store.setState({message: `watch resumed from revision ${rev}: nothing missed`}),
+      onResumed: (rev) => {
+        this.onAnswered();
+        this.store.setState({message: `watch resumed from revision ${rev}: nothing missed`});
+      },
     });
   }
 

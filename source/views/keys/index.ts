@@ -22,7 +22,7 @@ function keyTreeView(id: string, aliases: string[], api: 'v3' | 'v2'): ViewDef<T
   };
 
   function openTree(app: AppController, state: TreeState, crumb = id): Opening<TreeState> {
-    const feed = new KeyTreeFeed(app.ctx.etcd, '', '/', {api, refreshMs: app.ctx.config.refreshMs});
+    const feed = new KeyTreeFeed(app.ctx.etcd, '', '/', {api, refreshMs: app.ctx.config.refreshMs, onAnswered: () => app.health.markUp('etcd')});
     // The header's etcd revision follows each watch batch (v2 has no revision).
     const follow = () => {
       const {revision} = feed.store.getState();
