@@ -17,7 +17,7 @@ import {PtySession} from '../test/helpers/pty.js';
 import {openTreeFolders} from '../test/helpers/etcd.js';
 import {sandboxEnv} from '../test/helpers/sandbox-env.js';
 import {BenchReport, formatMs, sleep, summarize} from './helpers.js';
-import {countUnder, deletePrefixes, putAll} from './keys-data.js';
+import {compactNow, countUnder, deletePrefixes, putAll} from './keys-data.js';
 import {ScreenClock, flushed, selectedRow} from './pty-clock.js';
 
 const ROOT = '/storm-bench/';
@@ -152,6 +152,7 @@ try {
     await deletePrefixes(writer, [ROOT]);
     const left = await countUnder(client, ROOT);
     if (left > 0) throw new Error(`${left} keys are still under ${ROOT}`);
+    await compactNow(writer); // later benches measure the seeded keyspace (keys-data.ts)
   } catch (e) {
     console.error(`bench: cleanup of ${ROOT} failed: ${(e as Error).message}`);
     failure ??= e;

@@ -75,6 +75,17 @@ export function timeIndependent(columns: Column<unknown>[], opts: {filter: strin
   return !sorted?.changesAt || !!sorted.sortValue;
 }
 
+// The collation of localeCompare (ICU's root, and English) orders - . / 0-9 a-z as their code units
+// do, and its first use loads ICU's collator (8 ms of a start): names of only those are compared
+// directly (in every locale: a name list that sorts the same on every node).
+const plainText = /^[-./0-9a-z]*$/;
+
+/** a.localeCompare(b), without ICU for the lower-case names most rows have. */
+export function compareText(a: string, b: string): number {
+  if (plainText.test(a) && plainText.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
+}
+
 /** Renders every row's cells, filters and sorts them: what the table shows, in order. */
 export function viewRows(
   resource: AnyResource,
@@ -101,10 +112,10 @@ export function viewRows(
     const dir = opts.sort.descending ? -1 : 1;
     const keyed = out.map((v) => ({v, k: key(v.row)}));
     keyed.sort((a, b) => {
-      const c = typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : String(a.k).localeCompare(String(b.k));
+      const c = typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : compareText(String(a.k), String(b.k));
       if (c !== 0) return c * dir;
       // Ties keep a stable, predictable order: by the row key.
-      return resource.rowKey(a.v.row).localeCompare(resource.rowKey(b.v.row));
+      return compareText(resource.rowKey(a.v.row), resource.rowKey(b.v.row));
     });
     return keyed.map((x) => x.v);
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import stringWidth from 'string-width';
-import {columnWidths, fit, layoutColumns, makeFilter, retimeRows, timeIndependent, viewRows} from '../../../source/resources/rows.js';
+import {columnWidths, fit, layoutColumns, makeFilter, retimeRows, timeIndependent, viewRows, compareText} from '../../../source/resources/rows.js';
 import {images} from '../../../source/resources/images/index.js';
 import type {Column} from '../../../source/resources/types.js';
 import type {ImageRow} from '../../../source/resources/images/source.js';
@@ -175,4 +175,19 @@ test('a tick may skip filtering and sorting only when neither can depend on the 
   assert.equal(timeIndependent(imageColumns, {filter: '5m', sort: {column: 'name'}}), false, 'a text filter may match an age');
   const age = imageColumns.find((c) => c.changesAt)!;
   assert.equal(timeIndependent(imageColumns, {filter: '', sort: {column: age.id}}), !!age.sortValue);
+});
+
+test('compareText orders as localeCompare does, names of - . / digits and lower case letters without ICU', () => {
+  const alphabet = '-./0123456789abcdefghijklmnopqrstuvwxyz';
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const word = () => Array.from({length: rnd(8)}, () => alphabet[rnd(alphabet.length)]).join('');
+  for (let i = 0; i < 20_000; i++) {
+    const [a, b] = [word(), word()];
+    assert.equal(Math.sign(compareText(a, b)), Math.sign(a.localeCompare(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  // Anything else is localeCompare's own order (upper case, ':' and '_' sort otherwise by code unit).
+  for (const [a, b] of [['Web', 'apple'], ['busybox:1.36', 'busybox-1'], ['a_b', 'a-b'], ['é', 'f']]) {
+    assert.equal(Math.sign(compareText(a!, b!)), Math.sign(a!.localeCompare(b!)), `${a} vs ${b}`);
+  }
 });
