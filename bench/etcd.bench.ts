@@ -11,6 +11,7 @@ import vm from 'node:vm';
 import type {IRequestOp} from 'etcd3';
 import {EtcdClient} from '../source/data/etcd/client.js';
 import {prefixRange} from '../source/data/etcd/keys.js';
+import {keysViewOpen} from './keys-open.js';
 import {compactNow} from './keys-data.js';
 import {KeyTreeFeed} from '../source/views/keys/feed.js';
 import {PtySession} from '../test/helpers/pty.js';
@@ -328,7 +329,8 @@ async function main(): Promise<void> {
     if (i === 0) continue; // the first warms the page cache for node and the built files
     frameMs.push(run.frameMs);
     rootMs.push(run.rootMs);
-    openToRootMs.push(run.rootMs - run.frameMs);
+    // The view opened in a running CLI (:keys typed): not timed from the first frame, which waits for the first rows.
+    openToRootMs.push((await keysViewOpen((t) => ROOT_ROW.test(t), 'the / row')).openMs);
     ptyFullMs.push(run.fullMs);
   }
   report.series('(d) CLI spawn to first frame (tree title), pty', summarize(frameMs), 'node start + module loading included');
@@ -336,7 +338,7 @@ async function main(): Promise<void> {
   const rootStats = summarize(rootMs);
   report.series('    CLI spawn to the / row on screen (first level), pty', rootStats);
   const openStats = summarize(openToRootMs);
-  report.series('    first frame to the / row (the tree opening: connect, first page, render)', openStats);
+  report.series('    :keys typed to the / row (the tree opening: connect, first page, render)', openStats);
   report.series(`    CLI spawn to the whole keyspace on screen (title [N ≥ ${COUNT}], not loading)`, summarize(ptyFullMs));
 
   // 2d, 2f. In one session: open the big folder; writes in it on screen.
@@ -365,7 +367,7 @@ async function main(): Promise<void> {
   });
   for (const [name, stats] of [
     ['first level p50, KeyTreeFeed in process', firstStats],
-    ['first level p50, CLI first frame to / row in a pty', openStats],
+    ['first level p50, CLI :keys typed to the / row in a pty', openStats],
   ] as const) {
     report.budget({
       name,
