@@ -42,23 +42,41 @@ export interface PbContainer {
   extensions: Record<string, PbAny>;
 }
 
+/**
+ * A property made when first read, then kept as a plain value: a list pane decodes none of its
+ * containers' runtime options and extensions, which it never shows (at start that was the Any
+ * payloads' protobuf root and its code generation, before the first rows).
+ */
+function lazy<T extends object, K extends string>(obj: T, key: K, make: () => unknown): void {
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true});
+      return value;
+    },
+  });
+}
+
 /** withSpec: decode the OCI spec JSON (describe needs it; a list pane does not, and it is most of the cost). */
 export function toContainerRecord(c: PbContainer, withSpec = true): ContainerRecord {
-  const extensions: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c.extensions ?? {})) extensions[k] = decodeAny(v);
   const options = c.runtime?.options;
-  return {
+  const runtime: ContainerRecord['runtime'] = {name: c.runtime?.name ?? ''};
+  if (options?.type_url) lazy(runtime, 'options', () => decodeAny(options));
+  const record = {
     id: c.id,
     labels: c.labels ?? {},
     image: c.image,
-    runtime: {name: c.runtime?.name ?? '', ...(options?.type_url ? {options: decodeAny(options)} : {})},
+    runtime,
     spec: withSpec && c.spec?.type_url ? decodeAny(c.spec) : undefined,
     snapshotter: c.snapshotter,
     snapshotKey: c.snapshot_key,
     createdAt: toDate(c.created_at),
     updatedAt: toDate(c.updated_at),
-    extensions,
-  };
+  } as ContainerRecord;
+  lazy(record, 'extensions', () => Object.fromEntries(Object.entries(c.extensions ?? {}).map(([k, v]) => [k, decodeAny(v)])));
+  return record;
 }
 
 /**
