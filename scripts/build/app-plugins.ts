@@ -1,7 +1,7 @@
 /**
- * An esbuild plugin that lets the app be one CommonJS script (dist/app.cjs), which main.ts compiles
- * with a V8 code cache (source/boot/code-cache.ts): a CommonJS bundle holds no top-level await, and
- * Ink has one (Yoga's is in plugins.ts, yogaPlugin).
+ * Changes to Ink as the app bundle (dist/app.cjs) is built: its DEV-only top-level await dropped (a
+ * CommonJS script, which main.ts compiles with a V8 code cache, holds none; Yoga's is in plugins.ts),
+ * and its render throttle's flush published for key presses.
  */
 import fs from 'node:fs';
 import type * as esbuild from 'esbuild';
