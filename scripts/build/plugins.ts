@@ -13,6 +13,20 @@ export function replaceOnce(file: string, text: string, from: string | RegExp, t
   return text.replace(from, to);
 }
 
+/** A plugin that makes each replacement once in the files `filter` matches (the build fails if a text moved). */
+export function textPatch(name: string, filter: RegExp, swaps: Array<[string | RegExp, string]>): esbuild.Plugin {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({filter}, (args) => {
+        let text = fs.readFileSync(args.path, 'utf8');
+        for (const [from, to] of swaps) text = replaceOnce(args.path, text, from, to);
+        return {loader: 'js', contents: text};
+      });
+    },
+  };
+}
+
 /** A JSON value as JS source that V8 parses fast: JSON.parse of a string literal (not an object literal). */
 const jsonSource = (v: unknown) => `JSON.parse(${JSON.stringify(JSON.stringify(v))})`;
 
@@ -123,14 +137,9 @@ export const ansiTokenizePlugin: esbuild.Plugin = {
 // protobufjs generates five functions (new Function) for each message type the first time one is
 // encoded or decoded; verify is one of them, and only encodeProtoAny calls it: it is generated at
 // its first call instead.
-export const protobufVerifyPlugin: esbuild.Plugin = {
-  name: 'undock-protobuf-lazy-verify',
-  setup(build) {
-    build.onLoad({filter: /[\\/]protobufjs[\\/]src[\\/]type\.js$/}, (args) => {
-      const text = fs.readFileSync(args.path, 'utf8');
-      const from = '    this.verify = verifier(this)({\n        types : types,\n        util  : util\n    });\n';
-      const to = '    var self = this;\n    this.verify = function verify_lazy(message) {\n        self.verify = verifier(self)({ types : types, util : util });\n        return self.verify(message);\n    };\n';
-      return {loader: 'js', contents: replaceOnce(args.path, text, from, to)};
-    });
-  },
-};
+export const protobufVerifyPlugin = textPatch('undock-protobuf-lazy-verify', /[\\/]protobufjs[\\/]src[\\/]type\.js$/, [
+  [
+    '    this.verify = verifier(this)({\n        types : types,\n        util  : util\n    });\n',
+    '    var self = this;\n    this.verify = function verify_lazy(message) {\n        self.verify = verifier(self)({ types : types, util : util });\n        return self.verify(message);\n    };\n',
+  ],
+]);
