@@ -6,13 +6,12 @@
  * Making them is nearly all of this bench's time, spent starting and ending a shim and its runc
  * calls for each; 32 in flight keep both cores busy (8 made 3-9 a second here, 32 make 6-9).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {buildConfig} from '../source/config.js';
 import {createDataContext} from '../source/context.js';
 import {loadPods} from '../source/resources/pods/source.js';
-import {podCgroupRoot} from '../test/helpers/cri-pod.js';
+import {podCgroupRoot, removeCgroups} from '../test/helpers/cri-pod.js';
 import {PtySession} from '../test/helpers/pty.js';
 import {sandboxEnv} from '../test/helpers/sandbox-env.js';
 import {BenchReport, formatMs, mapLimit, sample, summarize, timeMs, type Stats} from './helpers.js';
@@ -68,22 +67,7 @@ async function removePods(): Promise<number> {
  * made the sandbox's `down` take 20-90 s (it spawns an rmdir for each; 4-8 s without them).
  */
 function removePodCgroups(uids: string[]): void {
-  if (uids.length === 0 || !cgroupRoot) return;
-  let roots: string[] = [];
-  try {
-    roots = fs.readdirSync('/sys/fs/cgroup').map((c) => path.join('/sys/fs/cgroup', c));
-  } catch {
-    return;
-  }
-  for (const dir of [...roots, '/sys/fs/cgroup']) {
-    for (const uid of uids) {
-      try {
-        fs.rmdirSync(path.join(dir, cgroupRoot, `pod${uid}`));
-      } catch {
-        // absent, or not a cgroup hierarchy
-      }
-    }
-  }
+  if (cgroupRoot) removeCgroups(uids.map((uid) => path.join(cgroupRoot, `pod${uid}`)));
 }
 
 async function startToData(total: number): Promise<number> {

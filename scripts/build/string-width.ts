@@ -44,7 +44,6 @@ export const stringWidthPlugin: esbuild.Plugin = {
   },
 };
 
-export {NARROW_CLASS};
 
 /**
  * Ink tokenizes every line of a frame with ansi-tokenize, grapheme by grapheme through an

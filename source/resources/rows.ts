@@ -122,8 +122,6 @@ export function viewRows(
   return out;
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
 /**
  * Column widths for the given total width: each column as wide as its content; when that is too
  * wide, the widest columns give way first (never below their header); spare width goes to the grow column.
@@ -134,8 +132,8 @@ export function columnWidths(cols: Column<unknown>[], views: RowView[], total: n
   const widths = [...min];
   for (const v of views) {
     v.cells.forEach((cell, i) => {
-      // Printable ASCII is one column a character: string-width segments every grapheme (most of a 2,000-row layout).
-      const w = PRINTABLE_ASCII.test(cell) ? cell.length : stringWidth(cell);
+      // A narrow character is one column (string-width segments every grapheme: most of a 2,000-row layout).
+      const w = isNarrowText(cell) ? cell.length : stringWidth(cell);
       if (w > widths[i]!) widths[i] = w;
     });
   }

@@ -147,6 +147,12 @@ export async function removeTestPod(cri: CriClient, pod: TestPod): Promise<void>
     await cri.removePodSandbox(pod.id);
   }
   fs.rmSync(pod.logDir, {recursive: true, force: true});
+  removeCgroups([pod.cgroupParent]);
+}
+
+/** Removes each cgroup folder (relative to a hierarchy's root) from every cgroup v1 hierarchy and the v2 root. */
+export function removeCgroups(relative: string[]): void {
+  if (relative.length === 0) return;
   let controllers: string[] = [];
   try {
     controllers = fs.readdirSync('/sys/fs/cgroup').map((c) => path.join('/sys/fs/cgroup', c));
@@ -154,10 +160,12 @@ export async function removeTestPod(cri: CriClient, pod: TestPod): Promise<void>
     return;
   }
   for (const dir of [...controllers, '/sys/fs/cgroup']) {
-    try {
-      fs.rmdirSync(path.join(dir, pod.cgroupParent));
-    } catch {
-      // absent, or not a cgroup hierarchy
+    for (const rel of relative) {
+      try {
+        fs.rmdirSync(path.join(dir, rel));
+      } catch {
+        // absent, or not a cgroup hierarchy
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import stringWidth8 from 'string-width';
-import {NARROW_CLASS} from '../../../scripts/build/string-width.js';
+import {NARROW_CLASS} from '../../../source/data/text/narrow.js';
 
 // wrap-ansi's own string-width (v7), which Ink wraps text with: the other copy the build patches.
 const stringWidth7 = ((await import(new URL('../../../node_modules/wrap-ansi/node_modules/string-width/index.js', import.meta.url).href)) as {default: (s: string) => number}).default;

@@ -111,3 +111,28 @@ test('rows scrolled onto the screen are sampled soon after, rows already sampled
     mock.timers.reset();
   }
 });
+
+test('firstLoad settles at once with no table, with the first table\'s rows, or when that table is left before them', async () => {
+  const {m, resource} = manager();
+  assert.equal(await Promise.race([m.firstLoad().then(() => 'settled'), settle().then(() => 'pending')]), 'settled', 'no table shown: nothing to wait for');
+  m.show({resource, scope: {namespace: 'default', allNamespaces: false}} as Parameters<SourceManager['show']>[0]);
+  const first = m.firstLoad();
+  let firstDone = false;
+  void first.then(() => (firstDone = true));
+  await settle();
+  assert.equal(m.store('fake').getState().loaded, true);
+  assert.equal(firstDone, true, 'settled once the rows are in');
+  m.stop();
+
+  // A table left before its first rows settles it too (a view switched away at once).
+  const slow = {...resource, load: () => new Promise(() => {})} as unknown as AnyResource;
+  const {m: m2} = manager();
+  m2.show({resource: slow, scope: {namespace: 'default', allNamespaces: false}} as Parameters<SourceManager['show']>[0]);
+  let left = false;
+  void m2.firstLoad().then(() => (left = true));
+  await settle();
+  assert.equal(left, false, 'still waiting for rows that have not come');
+  m2.stop();
+  await settle();
+  assert.equal(left, true);
+});
