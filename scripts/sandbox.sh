@@ -251,8 +251,12 @@ ensure_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
   fi
-  ip -4 addr show dev "$BRIDGE" | grep -q "inet $GATEWAY/" || ip addr add "$GATEWAY/24" dev "$BRIDGE"
-  ip -4 addr show dev "$BRIDGE" | grep -q "inet $RUN_GATEWAY/" || ip addr add "$RUN_GATEWAY/24" dev "$BRIDGE"
+  # Read once, then grep: under pipefail, `ip ... | grep -q` fails when grep exits before ip has
+  # written (SIGPIPE, 1 run in 8 here), and adding an address that is there exits 2.
+  local addrs
+  addrs=$(ip -4 addr show dev "$BRIDGE")
+  grep -q "inet $GATEWAY/" <<<"$addrs" || ip addr add "$GATEWAY/24" dev "$BRIDGE"
+  grep -q "inet $RUN_GATEWAY/" <<<"$addrs" || ip addr add "$RUN_GATEWAY/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
 }
 

@@ -21,7 +21,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 [ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox)
-if ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' && ldd "$BUSYBOX" >/dev/null 2>&1; then
+if ! grep -q 'statically linked' <<<"$(file -L "$BUSYBOX" 2>/dev/null)" && ldd "$BUSYBOX" >/dev/null 2>&1; then
   echo "build-image: $BUSYBOX is not static; install busybox-static" >&2
   exit 1
 fi
