@@ -5,11 +5,11 @@ import {pathToFileURL} from 'node:url';
 import * as esbuild from 'esbuild';
 import {repoRoot} from '../../helpers/pty.js';
 
-/** One of Ink's modules (node_modules/ink/build/FILE) bundled with the given plugins, imported. */
-export async function bundled(file: string, plugins: esbuild.Plugin[]): Promise<Record<string, unknown>> {
+/** A dependency's module (default: one of Ink's, node_modules/ink/build/FILE) bundled with the given plugins, imported. */
+export async function bundled(file: string, plugins: esbuild.Plugin[], from = 'node_modules/ink/build'): Promise<Record<string, unknown>> {
   const result = await esbuild.build({
     absWorkingDir: repoRoot,
-    entryPoints: [path.join(repoRoot, 'node_modules/ink/build', file)],
+    entryPoints: [path.join(repoRoot, from, file)],
     bundle: true,
     write: false,
     format: 'esm',
@@ -19,7 +19,7 @@ export async function bundled(file: string, plugins: esbuild.Plugin[]): Promise<
     banner: {js: `import {createRequire as __undockRequire} from 'node:module';const require=__undockRequire(import.meta.url);`},
     logLevel: 'silent',
   });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-ink-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-bundled-'));
   try {
     const out = path.join(dir, `${path.basename(file, '.js')}.mjs`);
     fs.writeFileSync(out, result.outputFiles[0]!.text);
