@@ -13,7 +13,8 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {inkDevtoolsPlugin, inkFlushPlugin} from './build/app-plugins.js';
-import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, protobufVerifyPlugin, yogaPlugin} from './build/plugins.js';
+import {grpcIpv6Plugin} from './build/grpc-plugins.js';
+import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, protobufLazySetupPlugin, yogaPlugin} from './build/plugins.js';
 import {graphemePlugin, stringWidthPlugin} from './build/string-width.js';
 import {inkIncrementalPlugin, inkOutputPlugin} from './build/ink-output-plugin.js';
 
@@ -48,7 +49,7 @@ const app = await esbuild.build({
   // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
   // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
   external: ['react-devtools-core', '@grpc/proto-loader'],
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin, inkOutputPlugin, inkIncrementalPlugin, protobufVerifyPlugin, inkFlushPlugin],
+  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin, inkOutputPlugin, inkIncrementalPlugin, protobufLazySetupPlugin, inkFlushPlugin, grpcIpv6Plugin],
 });
 // app.cjs runs as a vm.Script, which has no module loader: an import() left in it (of a module
 // outside the bundle) would fail when it runs, so the build fails instead.
