@@ -113,14 +113,14 @@ export async function main(saveCodeCache: () => void = () => {}): Promise<void> 
   setInputRestorer(() => input.release());
   enterFullScreen();
   input.acquire(keys);
-  session.app.start();
   // The first frame waits a little for the first view's rows (its table's, or its feed's, as the key
   // tree's first level): drawn without them, it would be drawn again a few tens of milliseconds
-  // later, and that second frame is what the user waits for.
+  // later, and that second frame is what the user waits for. The event feed starts after them.
   const top = session.app.ui.getState().stack.at(-1);
   const feed = top && session.app.feed<{firstLoad?: () => Promise<void>}>(top.id);
-  const firstRows = Promise.all([session.app.sources.firstLoad(), feed?.firstLoad?.()]);
-  await Promise.race([firstRows, new Promise((r) => setTimeout(r, FIRST_FRAME_WAIT_MS).unref())]);
+  const firstRows = () => Promise.all([session.app.sources.firstLoad(), feed?.firstLoad?.()]).then(() => undefined);
+  session.app.start(firstRows);
+  await Promise.race([firstRows(), new Promise((r) => setTimeout(r, FIRST_FRAME_WAIT_MS).unref())]);
   let instance = mount();
   // A switch of context draws the new app where the old one was.
   session.onSwitched = () => {

@@ -92,11 +92,11 @@ export class AppController {
     return this.health.store;
   }
 
-  /** Starts the table source, the probes and the event feed. They keep running while a child has the terminal. */
-  start(): void {
+  /** Starts the table source, the probes and the event feed (after `firstRows`). They keep running while a child has the terminal. */
+  start(firstRows: () => Promise<void> = () => this.sources.firstLoad()): void {
     this.started = true;
     this.onUiChange();
-    this.events.startAfter(this.sources.firstLoad());
+    this.events.startAfter(firstRows());
     this.health.start();
     this.planClock();
   }

@@ -55,13 +55,15 @@ export class EventFeed {
   }
 
   /**
-   * Starts once `ready` settles (the first view's rows: subscribing lists every container to name
-   * them, which was a second list on the start path; the relist on connecting covers the gap),
-   * unless stopped or started meanwhile.
+   * Starts a turn after `ready` settles (the first view's rows), or after `capMs`, unless stopped or
+   * started meanwhile: subscribing lists every namespace's containers to name them, which competed
+   * with the first view's own list and frame (the key tree's first level too); the relist on
+   * connecting covers the gap.
    */
-  startAfter(ready: Promise<void>): void {
+  startAfter(ready: Promise<void>, capMs = 500): void {
     const token = ++this.pending;
-    void ready.then(() => {
+    const afterTurn = ready.then(() => new Promise<void>((r) => setImmediate(r)));
+    void Promise.race([afterTurn, new Promise<void>((r) => setTimeout(r, capMs).unref())]).then(() => {
       if (token === this.pending) this.start();
     });
   }

@@ -6,6 +6,7 @@ import type {ResourceState} from './app-state.js';
 import type {EventFeedHandlers} from './event-feed.js';
 import type {Health} from './health.js';
 import {createStore, type Store} from './store.js';
+import {flushFrameSoon} from '../terminal/frame-flush.js';
 
 const emptyResource: ResourceState = {rows: [], loaded: false, stale: false};
 
@@ -94,7 +95,10 @@ export class SourceManager {
         store.setState({rows, loaded: true, stale: false, error: undefined, note});
         this.onChange();
         settle();
-        if (!prev.loaded) this.planSample(0);
+        if (!prev.loaded) {
+          this.planSample(0);
+          flushFrameSoon(); // a shown table's first rows answer a key press: drawn at once
+        }
         return true;
       },
       onError: (err) => {

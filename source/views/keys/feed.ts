@@ -9,7 +9,7 @@ import {KeyTree, fromLatin1, type KeyInfo} from './tree-model.js';
 import {LazyTree} from './lazy-tree.js';
 import {listV2} from './feed-v2.js';
 import {createStore, type Store} from '../../store/store.js';
-
+import {flushFrameSoon} from '../../terminal/frame-flush.js';
 export {PREVIEW_TEXT_BYTES, type PreviewState} from './feed-preview.js';
 
 export interface KeyTreeState {
@@ -29,7 +29,6 @@ export interface KeyTreeState {
   /** The filter's list of every key: absent until a filter is typed. */
   index?: {loaded: number; total: number; done: boolean};
 }
-
 
 const HIGHLIGHT_MS = 1_500;
 /** At most one re-render a frame (Ink draws at 30 fps): a storm of events costs 30 renders a second, not one per batch. */
@@ -101,6 +100,7 @@ export class KeyTreeFeed {
     if (this.loadChange) clearImmediate(this.loadChange);
     this.loadChange = undefined;
     this.store.setState((s) => ({...patch, version: s.version + 1}));
+    flushFrameSoon(); // now, not at the end of Ink's 33 ms throttle: watch batches come one a frame already
   }
 
   /**
