@@ -14,6 +14,7 @@ import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {inkDevtoolsPlugin, inkFlushPlugin} from './build/app-plugins.js';
 import {grpcIpv6Plugin} from './build/grpc-plugins.js';
+import {shareToEsm} from './build/to-esm-cache.js';
 import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, protobufLazySetupPlugin, yogaPlugin} from './build/plugins.js';
 import {graphemePlugin, stringWidthPlugin} from './build/string-width.js';
 import {inkIncrementalPlugin, inkOutputPlugin} from './build/ink-output-plugin.js';
@@ -60,6 +61,8 @@ for (const [file, out] of Object.entries(app.metafile!.outputs)) {
 // main.ts reads app.cjs as latin1: it must be ASCII (esbuild escapes the rest of the code; only an
 // unminified build for profiling keeps comments, whose non-ASCII text then reads as other letters).
 if (common.minify && /[^\x00-\x7f]/.test(fs.readFileSync(path.join(dist, 'app.cjs'), 'latin1'))) throw new Error('app.cjs is not ASCII (see source/boot/code-cache.ts)');
+const appFile = path.join(dist, 'app.cjs');
+fs.writeFileSync(appFile, shareToEsm(fs.readFileSync(appFile, 'latin1'), appFile), 'latin1');
 // The code cache is named by this hash: V8 checks a cache against its source's length only.
 const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
 const main = await esbuild.build({
