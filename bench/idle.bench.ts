@@ -23,6 +23,11 @@ import {BenchReport, clockTicksPerSecond, cpuTicks, formatMs, sleep, timeMs} fro
 const IDLE_MS = Number(process.env.UNDOCK_BENCH_IDLE_MS ?? 60_000);
 const MANY = 2_000;
 const GOAL_PERCENT = 0.3;
+// Past start-up work: JIT, the first probe and relist, the settle relist, and V8's memory reducer,
+// which compacts the heap start built once the process goes quiet (--trace-gc: a scavenge ~8 s
+// after start, two mark-compacts ~16-17 s after, ~40 ms in all, once). Counted from 3 s after the
+// rows, that one-off was a third of the seeded containers view's minute (0.32% against 0.22%).
+const SETTLE_MS = 20_000;
 
 const env = sandboxEnv();
 const config = buildConfig({view: 'containers', namespace: 'idle'}, process.env);
@@ -118,8 +123,7 @@ async function measure(group: Case[], floorNote: string, notBefore = 0): Promise
   try {
     await Promise.all(sessions.map(({c, s}) => s.waitFor(c.loaded, 60_000)));
     for (const {c, s} of sessions) if (c.after) s.proc.write(c.after);
-    // Past start-up work (JIT, the first probe and relist, the settle relist).
-    await sleep(Math.max(3_000, notBefore - Date.now()));
+    await sleep(Math.max(SETTLE_MS, notBefore - Date.now()));
     const start = sessions.map(({s}) => ({ticks: cpuTicks(s.proc.pid), w: watchWrites(s)}));
     const floorTicks = cpuTicks(floor.pid!);
     const t0 = performance.now();
