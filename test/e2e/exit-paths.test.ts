@@ -45,6 +45,9 @@ async function until(what: string, ok: () => boolean, ms: number): Promise<numbe
   return Date.now() - t0;
 }
 
+/** The exec FIFO folders in the temp folder (exec-fifos.ts names them so). */
+const fifoDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((n) => /^undock-exec-(?!test-)/.test(n)));
+
 /** undock on the worker container with `sleep <tag>` exec'd in it, holding the terminal. */
 async function execSleep(tag: string): Promise<PtySession> {
   const s = startUndock(['--view', 'containers'], SIZE);
@@ -62,7 +65,10 @@ async function execSleep(tag: string): Promise<PtySession> {
 for (const [signal, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const) {
   test(`${signal} to undock while an exec runs: the exec is killed in the container, the terminal given back`, async (t: TestContext) => {
     const tag = String(4240000 + number);
+    const before = fifoDirs();
     const s = await execSleep(tag);
+    const made = [...fifoDirs()].filter((d) => !before.has(d));
+    assert.equal(made.length, 1, 'the exec has its FIFO folder while it runs');
     const t0 = Date.now();
     process.kill(s.proc.pid, signal);
     assert.equal(await s.waitExit(5_000), 128 + number);
@@ -70,12 +76,16 @@ for (const [signal, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] a
     const goneMs = await until(`sleep ${tag} ended`, () => pidsOf('sleep', tag).length === 0, 5_000);
     t.diagnostic(`${signal}: undock exited ${exitMs} ms after the signal; the exec was gone ${Date.now() - t0} ms after it (${goneMs} ms after the exit)`);
     assert.equal(s.bufferType(), 'normal');
+    assert.ok(!fifoDirs().has(made[0]!), `its FIFO folder ${made[0]} is removed`);
   });
 }
 
 test('containerd restarting under an exec: undock takes the terminal back, keys typed for the exec are not commands, the exec is killed once containerd is back', async (t: TestContext) => {
   const tag = '4249999';
+  const before = fifoDirs();
   const s = await execSleep(tag);
+  const made = [...fifoDirs()].filter((d) => !before.has(d));
+  assert.equal(made.length, 1, 'the exec has its FIFO folder while it runs');
   const pid = Number(fs.readFileSync(path.join(env.sandbox, 'containerd.pid'), 'utf8'));
   let upMs = 0;
   try {
@@ -96,6 +106,7 @@ test('containerd restarting under an exec: undock takes the terminal back, keys 
   t.diagnostic(`containerd back after ${upMs} ms; the exec killed ${goneMs} ms later`);
   await s.press('q');
   assert.equal(await s.waitExit(), 0);
+  assert.ok(!fifoDirs().has(made[0]!), `its FIFO folder ${made[0]} is removed`);
 });
 
 for (const [signal, number] of [['SIGQUIT', 3], ['SIGUSR2', 12], ['SIGALRM', 14]] as const) {

@@ -20,6 +20,22 @@ async function makeFifos(dir: string, names: string[]): Promise<void> {
   }
 }
 
+/**
+ * The FIFO folders made here and not yet removed. An exit that cuts an exec short (a signal, a quit
+ * while containerd is away, so the exec's end never comes) removes them as the process ends: they
+ * were left in the temp folder, one per shell (the shim keeps the FIFOs it has open either way).
+ */
+const ownDirs = new Set<string>();
+let exitHook = false;
+function keepUntilExit(dir: string): void {
+  ownDirs.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const d of ownDirs) fs.rmSync(d, {recursive: true, force: true});
+  });
+}
+
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -104,6 +120,7 @@ export function execFifos(execId: string, tty: boolean, givenDir?: string): Exec
       if (ownDir) {
         try {
           fifoDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'undock-exec-'));
+          keepUntilExit(fifoDir);
         } catch (e) {
           throw new UndockError('unavailable', `cannot make a folder for the exec FIFOs: ${errorText(e)}`, fifoHint);
         }
@@ -118,7 +135,10 @@ export function execFifos(execId: string, tty: boolean, givenDir?: string): Exec
     remove: async () => {
       for (const s of streams) s.destroy();
       if (!fifoDir) return;
-      if (ownDir) await fs.promises.rm(fifoDir, {recursive: true, force: true}).catch(() => undefined);
+      if (ownDir) {
+        await fs.promises.rm(fifoDir, {recursive: true, force: true}).catch(() => undefined);
+        ownDirs.delete(fifoDir);
+      }
       else await Promise.all(Object.values(names).map((n) => fs.promises.rm(path.join(fifoDir, n), {force: true}).catch(() => undefined)));
     },
   };
