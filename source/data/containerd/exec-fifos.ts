@@ -138,8 +138,7 @@ export function execFifos(execId: string, tty: boolean, givenDir?: string): Exec
       if (ownDir) {
         await fs.promises.rm(fifoDir, {recursive: true, force: true}).catch(() => undefined);
         ownDirs.delete(fifoDir);
-      }
-      else await Promise.all(Object.values(names).map((n) => fs.promises.rm(path.join(fifoDir, n), {force: true}).catch(() => undefined)));
+      } else await Promise.all(Object.values(names).map((n) => fs.promises.rm(path.join(fifoDir, n), {force: true}).catch(() => undefined)));
     },
   };
 }
