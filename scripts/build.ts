@@ -58,13 +58,14 @@ for (const [file, out] of Object.entries(app.metafile!.outputs)) {
   const dynamic = out.imports.filter((i) => i.kind === 'dynamic-import' && i.external);
   if (dynamic.length) throw new Error(`${file}: import() of ${dynamic.map((i) => i.path).join(', ')} (use a require: see source/boot/code-cache.ts)`);
 }
+const appFile = path.join(dist, 'app.cjs');
+const appText = shareToEsm(fs.readFileSync(appFile, 'latin1'), appFile);
 // main.ts reads app.cjs as latin1: it must be ASCII (esbuild escapes the rest of the code; only an
 // unminified build for profiling keeps comments, whose non-ASCII text then reads as other letters).
-if (common.minify && /[^\x00-\x7f]/.test(fs.readFileSync(path.join(dist, 'app.cjs'), 'latin1'))) throw new Error('app.cjs is not ASCII (see source/boot/code-cache.ts)');
-const appFile = path.join(dist, 'app.cjs');
-fs.writeFileSync(appFile, shareToEsm(fs.readFileSync(appFile, 'latin1'), appFile), 'latin1');
+if (common.minify && /[^\x00-\x7f]/.test(appText)) throw new Error('app.cjs is not ASCII (see source/boot/code-cache.ts)');
+fs.writeFileSync(appFile, appText, 'latin1');
 // The code cache is named by this hash: V8 checks a cache against its source's length only.
-const appHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, 'app.cjs'))).digest('hex').slice(0, 16);
+const appHash = crypto.createHash('sha256').update(appText, 'latin1').digest('hex').slice(0, 16);
 const main = await esbuild.build({
   ...common,
   entryPoints: {main: 'source/main.ts'},

@@ -44,7 +44,6 @@ export const stringWidthPlugin: esbuild.Plugin = {
   },
 };
 
-
 /**
  * Ink tokenizes every line of a frame with ansi-tokenize, grapheme by grapheme through an
  * Intl.Segmenter made when Ink loads (the first one costs ICU's break data, 25-30 ms here), and
