@@ -16,8 +16,10 @@ export interface ListChildrenOptions {
   /** Read at this revision (all requests); default: the revision of the first answer. */
   revision?: string;
   signal?: AbortSignal;
+  /** Keys under the folder, when known (its parent counted it): unknown or big, it is cut into intervals from the first request. */
+  expected?: number;
   /** Children whose counts are final, in key order, as each answer arrives. */
-  onBatch?: (children: ChildEntry[], progress: {revision: string; found: number; total: number}) => void;
+  onBatch?: (children: ChildEntry[], progress: {revision: string; found: number}) => void;
 }
 
 const FIRST_LIMIT = 16;
@@ -25,6 +27,9 @@ const FIRST_LIMIT = 16;
 // range on every request to count it, so a folder of leaves is read in few, large pages.
 const MAX_LIMIT = 100_000;
 const DEADLINE_MS = 15_000;
+// A folder this big (or of unknown size: the tree's root) is cut into intervals at once, not after
+// a first request: that request would walk the whole folder before the intervals were even asked.
+const CUT_AT_ONCE = 10_000;
 
 // Where a folder's rest is cut when a sub-folder has eaten the first page (names mostly start with
 // a lowercase letter): at most ten intervals, each walked by etcd 3.4 once per child in it, not once
@@ -48,8 +53,9 @@ function cuts(base: Buffer, lo: Buffer, hi: Buffer, toEnd: boolean): Buffer[] {
  * [cursor, end) is the number of keys from the cursor on, so a folder's count is the difference of
  * the counts at its first key and past its prefix. etcd 3.4 walks the whole rest of the range for
  * each request, so once a sub-folder has eaten the first page the rest is cut into intervals (by
- * the name's first byte) read at once, each in the same way. Every request is pinned to one
- * revision, so counts and children agree with each other and with a watch from revision + 1.
+ * the name's first byte) read at once, each in the same way; a folder of unknown size (the tree's
+ * root) or a big one is cut so from its first request. Every answer is of one revision, so counts
+ * and children agree with each other and with a watch from revision + 1.
  */
 export async function listChildren(
   client: EtcdClient,
@@ -62,15 +68,16 @@ export async function listChildren(
   const {key: first, range_end} = prefixRange(base);
   const toEnd = base.length === 0;
   const children: ChildEntry[] = [];
-  let revision = opts.revision;
-  let total = -1;
-  const emit = (batch: ChildEntry[]) => {
+  const emit = (batch: ChildEntry[], revision: string) => {
     for (const c of batch) children.push(c);
-    if (batch.length) opts.onBatch?.(batch, {revision: revision!, found: children.length, total: Math.max(0, total)});
+    if (batch.length) opts.onBatch?.(batch, {revision, found: children.length});
   };
 
-  /** The children in [lo, hi), emitted in key order; resolves to the count of [lo, hi). */
-  const scan = async (lo: Buffer, hi: Buffer, mayCut: boolean, out: (batch: ChildEntry[]) => void): Promise<number> => {
+  /**
+   * The children in [lo, hi), emitted in key order; resolves to the count of [lo, hi). Read at
+   * `at.rev`, or at the first answer's revision, which is then kept in `at`.
+   */
+  const scan = async (lo: Buffer, hi: Buffer, mayCut: boolean, out: (batch: ChildEntry[]) => void, at: {rev?: string}): Promise<number> => {
     let cursor = lo;
     let limit = FIRST_LIMIT;
     let count = -1;
@@ -79,18 +86,17 @@ export async function listChildren(
     for (;;) {
       opts.signal?.throwIfAborted();
       const req: IRangeRequest = {key: cursor, range_end: hi, limit, keys_only: true};
-      if (revision) req.revision = revision;
+      if (at.rev) req.revision = at.rev;
       let res;
       try {
         res = await client.reads.range(req, deadline(DEADLINE_MS));
       } catch (e) {
-        if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(revision);
+        if (e instanceof Error && isCompactedMessage(e.message)) throw new EtcdCompactedError(at.rev);
         throw etcdFailure(e, client, `listing the folder ${base.toString() || '/'}`);
       }
-      revision ??= res.header.revision;
+      at.rev ??= res.header.revision;
       const remaining = Number(res.count);
       if (count < 0) count = remaining;
-      if (total < 0) total = remaining;
       const batch: ChildEntry[] = [];
       const close = (after: number) => {
         open!.entry.count = open!.suffix - after;
@@ -120,6 +126,12 @@ export async function listChildren(
       }
       const last = res.kvs[res.kvs.length - 1]!.key;
       cursor = open ? prefixRangeEnd((open as {entry: ChildEntry}).entry.key) : Buffer.concat([last, Buffer.from([0])]);
+      // Past the interval's end (a folder reached it): nothing is left to ask for.
+      if (!(toEnd && hi === range_end) && Buffer.compare(cursor, hi) >= 0) {
+        if (open) close(0);
+        out(batch);
+        return count;
+      }
       const eaten = batch.length * 2 < limit;
       const bounds = mayCut && eaten ? cuts(base, cursor, hi, toEnd && hi === range_end) : [];
       if (bounds.length > 0) {
@@ -129,7 +141,7 @@ export async function listChildren(
           const held: ChildEntry[] = [];
           return scan(from, edges[i + 1]!, false, (b) => {
             for (const c of b) held.push(c);
-          }).then((n) => ({n, held}));
+          }, at).then((n) => ({n, held}));
         });
         const results = await Promise.all(parts);
         if (open) close(results.reduce((a, r) => a + r.n, 0));
@@ -143,6 +155,26 @@ export async function listChildren(
     }
   };
 
-  await scan(first, range_end, true, emit);
-  return {revision: revision!, children, total: Math.max(0, total)};
+  if (opts.expected !== undefined && opts.expected < CUT_AT_ONCE) {
+    const at = {rev: opts.revision};
+    const total = await scan(first, range_end, true, (b) => emit(b, at.rev!), at);
+    return {revision: at.rev!, children, total};
+  }
+  // The intervals are read at once, each at the revision of its own first answer unless one was
+  // given; a write between their first requests makes those answers differ, and the intervals read
+  // at an older one are read again at the newest, so the whole level is of one revision.
+  const edges = [first, ...cuts(base, first, range_end, toEnd), range_end];
+  const read = async (i: number, rev: string | undefined) => {
+    const held: ChildEntry[] = [];
+    const at = {rev};
+    const n = await scan(edges[i]!, edges[i + 1]!, false, (b) => {
+      for (const c of b) held.push(c);
+    }, at);
+    return {n, held, rev: at.rev!};
+  };
+  const firstReads = await Promise.all(edges.slice(0, -1).map((_, i) => read(i, opts.revision)));
+  const revision = firstReads.reduce((m, p) => (BigInt(p.rev) > BigInt(m) ? p.rev : m), firstReads[0]!.rev);
+  const parts = await Promise.all(firstReads.map((p, i) => (p.rev === revision ? p : read(i, revision))));
+  for (const p of parts) emit(p.held, revision);
+  return {revision, children, total: parts.reduce((a, p) => a + p.n, 0)};
 }

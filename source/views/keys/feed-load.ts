@@ -18,6 +18,8 @@ export function treeEvent(e: WatchEvent): TreeEvent {
 export async function loadFolder(client: EtcdClient, tree: LazyTree, prefix: string, signal: AbortSignal, onChange: () => void): Promise<string> {
   const {revision, total} = await listChildren(client, fromLatin1(prefix), fromLatin1(tree.sep), {
     signal,
+    // The root's count is what this load finds; a folder's is its parent's count of it.
+    expected: prefix === tree.root ? undefined : tree.count(prefix),
     onBatch: (children, progress) => {
       if (signal.aborted) return;
       const rev = Number(progress.revision);
