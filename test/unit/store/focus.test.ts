@@ -14,9 +14,11 @@ interface Row {
 }
 
 /** A manager over a fake resource: loads and samples are counted; the rows on screen are the first two. */
-function manager() {
+function manager(figure = (samples: number) => samples, onChange = () => {}) {
   const counts = {loads: 0, samples: 0, sampled: [] as string[][]};
   const resource = {
+    // CPU is shown to the unit, as a table would round it.
+    columns: [{id: 'id', header: 'ID', cell: (r: Row) => r.id}, {id: 'cpu', header: 'CPU', cell: (r: Row) => r.cpu.toFixed(0)}],
     id: 'fake',
     daemon: 'containerd',
     namespaced: false,
@@ -33,12 +35,12 @@ function manager() {
     sample: async (_ctx: DataContext, rows: Row[]) => {
       counts.samples++;
       counts.sampled.push(rows.map((r) => r.id));
-      return rows.map((r) => ({...r, cpu: counts.samples}));
+      return rows.map((r) => ({...r, cpu: figure(counts.samples)}));
     },
   } as unknown as AnyResource;
   const ctx = {config: {refreshMs: 2_000}} as DataContext;
   const health = {markUp: () => {}, markDown: () => {}} as unknown as Health;
-  const m = new SourceManager(ctx, health);
+  const m = new SourceManager(ctx, health, onChange);
   m.onScreen = () => m.store('fake').getState().rows.slice(0, 2);
   return {m, counts, resource};
 }
@@ -135,4 +137,31 @@ test('firstLoad settles at once with no table, with the first table\'s rows, or 
   m2.stop();
   await settle();
   assert.equal(left, true);
+});
+
+test('a sample whose figures moved less than their cells show changes no row and draws no frame', async () => {
+  mock.timers.enable({apis: ['setTimeout']});
+  try {
+    // 0.1, 0.2, ...: each sample a new figure, all shown as "0" until the fifth.
+    let changes = 0;
+    const {m, counts, resource} = manager((n) => n / 10, () => changes++);
+    m.show({resource, scope: {namespace: 'x', allNamespaces: false, params: {}}});
+    await settle();
+    const loaded = m.store('fake').getState().rows;
+    changes = 0;
+    await advance(1_500);
+    assert.equal(counts.samples, 2);
+    assert.equal(m.store('fake').getState().rows, loaded, 'the same rows: 0.1 and 0.2 both read 0');
+    assert.equal(changes, 0);
+    while (counts.samples < 5) await advance(SAMPLE_MS);
+    assert.deepEqual(
+      m.store('fake').getState().rows.map((r) => (r as Row).cpu),
+      [0.5, 0.5, 0],
+      'the fifth sample reads 1 on screen: the rows on screen take it',
+    );
+    assert.equal(changes, 1);
+    m.stop();
+  } finally {
+    mock.timers.reset();
+  }
 });
