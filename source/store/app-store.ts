@@ -88,16 +88,15 @@ export class AppController {
     this.unsubscribe = this.ui.subscribe(() => this.onUiChange());
   }
 
-  get connections(): Store<ConnectionsState> {
-    return this.health.store;
-  }
+  get connections(): Store<ConnectionsState> { return this.health.store; }
 
-  /** Starts the table source, the probes and the event feed (after `firstRows`). They keep running while a child has the terminal. */
+  /** Starts the table source, then the event feed and the probes after `firstRows`. They keep running while a child has the terminal. */
   start(firstRows: () => Promise<void> = () => this.sources.firstLoad()): void {
     this.started = true;
     this.onUiChange();
-    this.events.startAfter(firstRows());
-    this.health.start();
+    const rows = firstRows();
+    this.events.startAfter(rows);
+    this.health.start(rows);
     this.planClock();
   }
 

@@ -7,10 +7,12 @@ import {createStore, shallowEqual, type Store} from './store.js';
 
 // After a failure marks a daemon down, the probe that confirms it (or its recovery) comes this soon.
 const CONFIRM_MS = 1_000;
-// The first probe waits this long: the first view's own calls need the CPU more than the header
-// does (a probe builds the CRI and etcd clients, a third of a start's work after the first frame).
-// A view's first answer does not bring it forward; a failure still does (markDown).
+// The first probe comes this long after the first view's rows (at most FIRST_PROBE_CAP_MS after
+// start): it builds the CRI and etcd clients (etcd3 alone is ~10 ms), and at a fixed 250 ms from
+// start it ran before the rows of a slow start, whose frame then waited for it. A failure still
+// brings it forward (markDown).
 const FIRST_PROBE_MS = 250;
+const FIRST_PROBE_CAP_MS = 1_500;
 
 /**
  * What the header says about each daemon: probed rarely while all answer (an idle screen costs next
@@ -27,6 +29,8 @@ export class Health {
   /** Set once the first probe has been sent. */
   private probed = false;
   private probing?: Promise<void>;
+  /** Bumped by every start: a first probe planned by an earlier one does nothing. */
+  private starts = 0;
   /** Bumped by every markDown: a probe that started before one cannot say the daemon is up. */
   private readonly failures: Record<Daemon, number> = {containerd: 0, cri: 0, etcd: 0};
 
@@ -41,9 +45,17 @@ export class Health {
     this.alarms = new AlarmWatch(ctx, () => this.store.getState().etcd.status === 'up');
   }
 
-  start(): void {
+  /** Probes now if it has before (a restart after an exec), else FIRST_PROBE_MS after `firstRows`. */
+  start(firstRows: Promise<void> = Promise.resolve()): void {
     this.running = true;
-    this.schedule(this.probed ? 0 : FIRST_PROBE_MS);
+    const token = ++this.starts;
+    if (this.probed) this.schedule(0);
+    else {
+      const cap = new Promise<void>((r) => setTimeout(r, FIRST_PROBE_CAP_MS).unref());
+      void Promise.race([firstRows, cap]).then(() => {
+        if (this.running && token === this.starts && !this.probed) this.schedule(FIRST_PROBE_MS);
+      });
+    }
     this.alarms.start();
   }
 

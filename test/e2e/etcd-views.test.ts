@@ -186,7 +186,7 @@ test(':members shows the 3 members and their leader; a killed leader turns unhea
   });
   assert.match(screen, /Members\[3\]/);
   assert.match(screen, /ID\s+NAME↑\s+LEADER\s+PEER URLS\s+CLIENT URLS\s+RAFT TERM\s+RAFT INDEX\s+DB SIZE\s+IN USE\s+VERSION\s+HEALTH\s+HASHKV/);
-  // The header's first probe comes 250 ms after start (store/health.ts): the members may be drawn before it.
+  // The header's first probe comes 250 ms after the first view's rows (store/health.ts): the members are drawn before it.
   assert.match(await s.waitFor(/containerd: ✗ down/), /containerd: ✗ down/, 'no containerd here, as expected');
   for (const [id, , name, peer, client] of listed) {
     assert.match(rowOf(screen, id!)!, new RegExp(`${name}\\s+\\*?\\s+${peer}\\s+${client}\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d (KiB|MiB)\\s+\\d+\\.\\d (KiB|MiB)\\s+3\\.4\\.23\\s+ok`));

@@ -59,3 +59,31 @@ test('a probe that was already out when a call failed cannot say the daemon is u
   await health.probe();
   assert.equal(health.store.getState().containerd.status, 'up', 'the next probe does');
 });
+
+test("the first probe waits for the first view's rows (250 ms after them), or 1.5 s from start without them", async () => {
+  const c = context();
+  let probes = 0;
+  const version = c.ctx.containerd.version.bind(c.ctx.containerd);
+  (c.ctx.containerd as {version: typeof version}).version = (...a) => (probes++, version(...a));
+  let rowsIn = () => {};
+  const health = new Health(c.ctx);
+  health.start(new Promise<void>((r) => (rowsIn = r)));
+  await sleep(400);
+  assert.equal(probes, 0, 'no probe while the first view waits for its rows');
+  assert.equal(health.store.getState().containerd.status, 'connecting');
+  rowsIn();
+  await sleep(100);
+  assert.equal(probes, 0, 'not at once after them either');
+  await sleep(300);
+  assert.equal(probes, 1);
+  assert.equal(health.store.getState().containerd.status, 'up');
+  health.stop();
+
+  const never = new Health(c.ctx);
+  never.start(new Promise<void>(() => {}));
+  await sleep(1_300);
+  assert.equal(probes, 1, 'rows that never come hold it up to the cap');
+  await sleep(700);
+  assert.equal(probes, 2);
+  never.stop();
+});
