@@ -36,22 +36,46 @@ const partsLine = (l: Layout, v: RowView): TextPart[] => [
   }),
 ];
 
+const same = <T,>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+interface RowProps {
+  view: RowView;
+  layout: Layout;
+  isSelected: boolean;
+}
+
+/** The same text: rows are made anew on every change of the rows, so identity says nothing. */
+const sameRow = (a: RowProps, b: RowProps) =>
+  a.layout === b.layout && a.isSelected === b.isSelected && (a.view === b.view || (!a.view.parts && !b.view.parts && same(a.view.cells, b.view.cells)));
+
 /**
- * One data row. Memoised: a key that moves the selection redraws the two rows whose highlight
- * changed, not every row on screen (their cells are cut to width again only when the rows or the
- * layout change).
+ * One data row. Memoised by its text: a key that moves the selection redraws the two rows whose
+ * highlight changed, and a sample that changes one row's CPU redraws that row, not every row on
+ * screen (their cells are cut to width again only when they or the layout change).
  */
-const Row = React.memo(function Row({view, layout, isSelected}: {view: RowView; layout: Layout; isSelected: boolean}) {
+const Row = React.memo(function Row({view, layout, isSelected}: RowProps) {
   return (
     <Text inverse={isSelected} color={isSelected ? 'cyan' : undefined} wrap="truncate-end">
       {view.parts ? partNodes(partsLine(layout, view)) : line(layout, view.cells)}
     </Text>
   );
-});
+}, sameRow);
+
+/** The previous layout while the columns shown and their widths are the same (the rows' memo compares it by identity). */
+function useLayout(columns: Column<unknown>[], views: RowView[], width: number): Layout {
+  const last = React.useRef<Layout | undefined>(undefined);
+  return React.useMemo(() => {
+    const next = {columns, ...layoutColumns(columns, views, width - 1)};
+    const prev = last.current;
+    if (prev && prev.columns === columns && same(prev.keep, next.keep) && same(prev.widths, next.widths)) return prev;
+    last.current = next;
+    return next;
+  }, [columns, views, width]);
+}
 
 /** Renders only the rows on screen: 10,000 rows cost what 50 do. */
 export function Table({columns, views, rowKey, sort, selected, top, width, height}: TableProps) {
-  const layout = React.useMemo(() => ({columns, ...layoutColumns(columns, views, width - 1)}), [columns, views, width]);
+  const layout = useLayout(columns, views, width);
   const headers = columns.map((c) => {
     const mark = sort.column === c.id ? (sort.descending ? '↓' : '↑') : '';
     return c.header + mark;
