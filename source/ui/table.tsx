@@ -4,6 +4,7 @@ import type {Column} from '../resources/types.js';
 import {cutOf, fit, fitParts, layoutColumns, type RowView} from '../resources/rows.js';
 import type {TextPart} from '../data/text/sanitize.js';
 import {partNodes} from './parts.js';
+import {shallowEqual} from '../store/store.js';
 
 export interface TableProps {
   columns: Column<unknown>[];
@@ -36,8 +37,6 @@ const partsLine = (l: Layout, v: RowView): TextPart[] => [
   }),
 ];
 
-const same = <T,>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 interface RowProps {
   view: RowView;
   layout: Layout;
@@ -46,7 +45,7 @@ interface RowProps {
 
 /** The same text: rows are made anew on every change of the rows, so identity says nothing. */
 const sameRow = (a: RowProps, b: RowProps) =>
-  a.layout === b.layout && a.isSelected === b.isSelected && (a.view === b.view || (!a.view.parts && !b.view.parts && same(a.view.cells, b.view.cells)));
+  a.layout === b.layout && a.isSelected === b.isSelected && (a.view === b.view || (!a.view.parts && !b.view.parts && shallowEqual(a.view.cells, b.view.cells)));
 
 /**
  * One data row. Memoised by its text: a key that moves the selection redraws the two rows whose
@@ -67,7 +66,7 @@ function useLayout(columns: Column<unknown>[], views: RowView[], width: number):
   return React.useMemo(() => {
     const next = {columns, ...layoutColumns(columns, views, width - 1)};
     const prev = last.current;
-    if (prev && prev.columns === columns && same(prev.keep, next.keep) && same(prev.widths, next.widths)) return prev;
+    if (prev && prev.columns === columns && shallowEqual(prev.keep, next.keep) && shallowEqual(prev.widths, next.widths)) return prev;
     last.current = next;
     return next;
   }, [columns, views, width]);

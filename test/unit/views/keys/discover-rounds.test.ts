@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {EtcdClient} from '../../../../source/data/etcd/client.js';
 import {listChildren} from '../../../../source/data/etcd/discover.js';
+import {expectedChildren} from './expected-children.js';
 
 /**
  * An etcd whose keys are each put at a revision, answering a turn after each request (so the order
@@ -40,18 +41,7 @@ function versionedEtcd(initial: string[]) {
   };
 }
 
-/** The direct children of prefix with their counts, by brute force. */
-function expected(keys: string[], prefix: string): Array<[string, number]> {
-  const out = new Map<string, number>();
-  for (const k of [...new Set(keys)].sort()) {
-    if (!k.startsWith(prefix)) continue;
-    const rest = k.slice(prefix.length);
-    const cut = rest.indexOf('/');
-    const child = cut < 0 || rest === '' ? k : prefix + rest.slice(0, cut + 1);
-    out.set(child, (out.get(child) ?? 0) + 1);
-  }
-  return [...out];
-}
+const expected = (keys: string[], prefix: string) => [...expectedChildren(keys, prefix)];
 
 const big = Array.from({length: 20_000}, (_, i) => `/registry/events/e${String(i).padStart(5, '0')}`);
 const keyspace = [...big, '/registry/pods/a', '/registry/pods/b', '/registry/apps/x', 'config/one', 'zeta'];

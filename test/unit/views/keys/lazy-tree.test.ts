@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type {EtcdClient} from '../../../../source/data/etcd/client.js';
 import {listChildren} from '../../../../source/data/etcd/discover.js';
 import {LazyTree, type TreeEvent} from '../../../../source/views/keys/lazy-tree.js';
+import {expectedChildren as expected} from './expected-children.js';
 
 /** An etcd of one revision over a sorted key list: ranges with limit and count as etcd answers them; every request is logged. */
 function fakeEtcd(keys: string[], revision = 7) {
@@ -19,19 +20,6 @@ function fakeEtcd(keys: string[], revision = 7) {
     return {header: {revision: String(revision)}, count: String(inRange.length), more: inRange.length > limit, kvs};
   };
   return {client: {endpoints: ['fake'], reads: {range}} as unknown as EtcdClient, requests};
-}
-
-/** The direct children of prefix with their counts, by brute force. */
-function expected(keys: string[], prefix: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const k of [...new Set(keys)].sort()) {
-    if (!k.startsWith(prefix)) continue;
-    const rest = k.slice(prefix.length);
-    const cut = rest.indexOf('/');
-    const child = cut < 0 || rest === '' ? k : prefix + rest.slice(0, cut + 1);
-    out.set(child, (out.get(child) ?? 0) + 1);
-  }
-  return out;
 }
 
 async function loaded(client: EtcdClient, tree: LazyTree, prefix: string): Promise<void> {
