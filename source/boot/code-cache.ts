@@ -9,6 +9,7 @@
  * file name carries the build's hash). So it is read only from a folder and file owned by this user
  * and writable by nobody else: a root undock run with another user's HOME must not run their bytes.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import os from 'node:os';
@@ -27,6 +28,18 @@ export function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'undock');
   const home = env.HOME || os.homedir();
   return home && path.isAbsolute(home) ? path.join(home, '.cache', 'undock') : undefined;
+}
+
+/**
+ * The cache's file name. V8 rejects a cache made under other V8 flags, and Node's options (on the
+ * command line or in NODE_OPTIONS: --max-old-space-size, --inspect, --trace-opt) can change them:
+ * each set of options gets a cache of its own, or runs with and without them would each reject
+ * and rewrite the other's.
+ */
+export function cacheName(hash: string, execArgv: readonly string[], nodeOptions = ''): string {
+  const options = [...execArgv, nodeOptions.trim()].filter(Boolean).join(' ');
+  const tag = options ? `-o${crypto.createHash('sha256').update(options).digest('hex').slice(0, 8)}` : '';
+  return `app-${hash}-${process.version}-${process.arch}${tag}.v8cache`;
 }
 
 /** True when only this user can have written the file or folder at `p`. */
@@ -96,7 +109,7 @@ export function loadApp(file: string, hash: string, env: NodeJS.ProcessEnv): Loa
   // The bundle is ASCII (esbuild escapes the rest; scripts/build.ts checks): latin1 skips UTF-8 decoding.
   const source = fs.readFileSync(file, 'latin1');
   const folder = env.UNDOCK_CODE_CACHE === '0' ? undefined : cacheFolder(env);
-  const cacheFile = folder && path.join(folder, `app-${hash}-${process.version}-${process.arch}.v8cache`);
+  const cacheFile = folder && path.join(folder, cacheName(hash, process.execArgv, env.NODE_OPTIONS));
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, {filename: file, cachedData});

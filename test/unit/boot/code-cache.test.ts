@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, test} from 'node:test';
-import {cacheFolder, loadApp} from '../../../source/boot/code-cache.js';
+import {cacheFolder, cacheName, loadApp} from '../../../source/boot/code-cache.js';
 
 let dir: string;
 let app: string;
@@ -17,6 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, {recursive: true, force: true}));
 
+// This test's own Node options (--import tsx, the test runner's) name its caches.
+const ownName = (hash: string) => cacheName(hash, process.execArgv, process.env.NODE_OPTIONS);
 const cacheFiles = () => fs.readdirSync(path.join(dir, 'cache', 'undock'));
 
 test('the cache folder follows XDG_CACHE_HOME, else ~/.cache; a relative XDG_CACHE_HOME is ignored', () => {
@@ -31,7 +33,7 @@ test('the first run saves the compiled code (0600 in a 0700 folder) and the next
   assert.equal(first.usedCache, false);
   first.saveCodeCache();
   const [file] = cacheFiles();
-  assert.match(file, new RegExp(`^app-h1-${process.version}-${process.arch}\\.v8cache$`));
+  assert.equal(file, ownName('h1'));
   assert.equal(fs.statSync(path.join(dir, 'cache', 'undock', file)).mode & 0o777, 0o600);
   assert.equal(fs.statSync(path.join(dir, 'cache', 'undock')).mode & 0o777, 0o700);
   const second = loadApp(app, 'h1', env);
@@ -50,7 +52,7 @@ test('a folder others can write is not read from, nor written to', () => {
 });
 
 test('other builds\' caches are kept up to three, the newest; UNDOCK_CODE_CACHE=0 neither reads nor writes', async () => {
-  const name = (h: string) => `app-${h}-${process.version}-${process.arch}.v8cache`;
+  const name = ownName;
   for (const h of ['h1', 'h2', 'h3', 'h4', 'h5']) {
     loadApp(app, h, env).saveCodeCache();
     await new Promise((r) => setTimeout(r, 15)); // distinct modification times
@@ -64,4 +66,18 @@ test('other builds\' caches are kept up to three, the newest; UNDOCK_CODE_CACHE=
   fs.rmSync(path.join(dir, 'cache', 'undock', name('h5')));
   off.saveCodeCache();
   assert.deepEqual(cacheFiles().sort(), ['h2', 'h3', 'h4'].map(name));
+});
+
+test('Node options get a cache of their own: a run with --trace-opt does not replace the plain run\'s', () => {
+  const plain = cacheName('h1', []);
+  assert.equal(plain, `app-h1-${process.version}-${process.arch}.v8cache`);
+  const traced = cacheName('h1', ['--trace-opt']);
+  assert.match(traced, new RegExp(`^app-h1-${process.version}-${process.arch}-o[0-9a-f]{8}\\.v8cache$`));
+  assert.notEqual(cacheName('h1', [], '--max-old-space-size=4096'), plain);
+  assert.notEqual(cacheName('h1', [], '--max-old-space-size=4096'), traced);
+  assert.equal(cacheName('h1', [], '  '), plain);
+  // The two are kept side by side: this run still finds its own beside another options' cache.
+  loadApp(app, 'h1', env).saveCodeCache();
+  fs.writeFileSync(path.join(dir, 'cache', 'undock', cacheName('h1', ['--other'])), 'other options', {mode: 0o600});
+  assert.equal(loadApp(app, 'h1', env).usedCache, true);
 });
