@@ -4,9 +4,11 @@
  *   so that main.ts can compile it with a V8 code cache (source/boot/code-cache.ts). Modules the first
  *   view does not need are imported dynamically and so only run when asked for.
  * - dist/main.js: the executable, a small CommonJS script (dist/package.json) that runs app.cjs.
+ * - dist/app.v8cache: app.cjs's code cache with its modules loaded, for a first start (scripts/build/shipped-cache.ts).
  * scripts/build/plugins.ts: the proto descriptors parsed here from proto/ and carried in the bundle,
  * and what is changed in dependencies as they are bundled (DESIGN.md, "The bundle").
  */
+import {spawnSync} from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,9 +75,14 @@ const main = await esbuild.build({
   define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash), 'import.meta.url': '__undockModuleUrl'},
 });
 fs.chmodSync(path.join(dist, 'main.js'), 0o755);
+// dist/app.v8cache: the code cache of a first start, made by a process of its own (NODE_OPTIONS
+// cleared: V8 rejects a cache made under other flags than a start has).
+const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build/shipped-cache.ts'), appFile], {cwd: root, env: {...process.env, NODE_OPTIONS: ''}, stdio: ['ignore', 'inherit', 'inherit']});
+if (made.status !== 0) throw new Error(`scripts/build/shipped-cache.ts exited ${made.status ?? made.signal}`);
 // The package is "type": "module"; dist/ holds CommonJS scripts.
 fs.writeFileSync(path.join(dist, 'package.json'), '{"type": "commonjs"}\n');
 if (process.env.UNDOCK_BUILD_META) fs.writeFileSync(process.env.UNDOCK_BUILD_META, JSON.stringify({app: app.metafile, main: main.metafile}));
 const outputs = [app, main].flatMap((r) => Object.entries(r.metafile!.outputs)).filter(([f]) => /\.c?js$/.test(f));
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-console.log(`build: ${path.relative(root, dist)}/main.js and app.cjs (${appHash}), ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all`);
+const cacheBytes = fs.statSync(path.join(dist, 'app.v8cache')).size;
+console.log(`build: ${path.relative(root, dist)}/main.js and app.cjs (${appHash}), ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all; app.v8cache ${kib(cacheBytes)}`);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import v8 from 'node:v8';
-import {loadApp} from './boot/code-cache.js';
+import {loadApp, V8_FLAGS} from './boot/code-cache.js';
 
 // Node opens its inspector on 127.0.0.1:9229 when it gets SIGUSR1, unless a listener is installed:
 // anyone who may signal undock would get a debugger into a process holding etcd credentials.
@@ -23,8 +23,8 @@ env.NODE_ENV ??= 'production';
 // V8's young generation starts at 1 MB and doubles at each scavenge that finds it too small: a start
 // allocates ~30 MB, so it went through nine scavenges (a fifth of a start's CPU). Growing it 8x at a
 // time reaches the same 16 MB ceiling in four (--trace-gc); the heap start left is compacted again
-// by V8's memory reducer once undock is idle.
-v8.setFlagsFromString('--semi-space-growth-factor=8');
+// by V8's memory reducer once undock is idle. (V8_FLAGS: --semi-space-growth-factor=8.)
+v8.setFlagsFromString(V8_FLAGS);
 
 declare const __UNDOCK_APP_HASH__: string;
 const here = path.dirname(fileURLToPath(import.meta.url));

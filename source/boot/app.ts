@@ -23,3 +23,9 @@ export async function start(saveCodeCache: () => void): Promise<void> {
   const {main} = await import('../cli.js');
   await main(saveCodeCache);
 }
+
+/** The modules a start loads, loaded and not run: the build makes the shipped code cache after it. */
+export async function prepare(): Promise<void> {
+  await import('ink');
+  await import('../cli.js');
+}

@@ -88,17 +88,46 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
+/**
+ * V8 flags main.ts sets before the bundle is compiled. A cache is checked against the flags it was
+ * made under, so the build's cache (buildShippedCache) is made under the same ones.
+ */
+export const V8_FLAGS = '--semi-space-growth-factor=8';
+
+/** The cache the build makes beside the bundle (dist/app.v8cache), for a first start. */
+export const shippedCacheFile = (file: string) => file.replace(/\.cjs$/, '') + '.v8cache';
+
+/**
+ * The build's cache, read when this user has none yet: it is code, as the bundle beside it is, so
+ * it is read only when whoever owns the bundle owns it too and no one else can write it.
+ */
+function readShipped(file: string): Buffer | undefined {
+  const cache = shippedCacheFile(file);
+  try {
+    const st = fs.lstatSync(cache);
+    if (st.isSymbolicLink() || st.uid !== fs.statSync(file).uid || (st.mode & 0o022) !== 0) return undefined;
+    return fs.readFileSync(cache);
+  } catch {
+    return undefined;
+  }
+}
+
+const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
 export interface AppModule {
   /** `saveCodeCache`: the terminal UI calls it as it quits, in case that is before the timer. */
   start(saveCodeCache: () => void): Promise<void>;
+  /** Loads the modules a start loads, and runs nothing (the build's cache is made after it). */
+  prepare(): Promise<void>;
 }
 
 export interface LoadedApp {
   app: AppModule;
   /** Saves the code compiled so far, once, if there was no cache to use (idempotent). */
   saveCodeCache: () => void;
-  /** Whether V8 took the cache (for tests). */
+  /** Whether V8 took a cache (for tests), and which: this user's, or the one the build shipped. */
   usedCache: boolean;
+  cache?: 'own' | 'shipped';
 }
 
 /**
@@ -110,18 +139,36 @@ export function loadApp(file: string, hash: string, env: NodeJS.ProcessEnv): Loa
   const source = fs.readFileSync(file, 'latin1');
   const folder = env.UNDOCK_CODE_CACHE === '0' ? undefined : cacheFolder(env);
   const cacheFile = folder && path.join(folder, cacheName(hash, process.execArgv, env.NODE_OPTIONS));
-  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, {filename: file, cachedData});
-  const run = script.runInThisContext() as (...args: unknown[]) => void;
-  const mod = {exports: {} as AppModule};
-  run(mod.exports, createRequire(file), mod, file, path.dirname(file));
-  let save = cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true);
+  const own = cacheFile ? readCache(cacheFile) : undefined;
+  // No cache of this user's yet: the build's, which holds the modules' loading but not the start path.
+  const shipped = cacheFile && !own ? readShipped(file) : undefined;
+  const {script, app} = compile(file, source, own ?? shipped);
+  const used = (own ?? shipped) !== undefined && !script.cachedDataRejected;
+  // This user's cache is written (with the start path compiled by then) unless it was the one used.
+  let save = cacheFile !== undefined && !(used && own);
   const saveCodeCache = () => {
     if (!save || !cacheFile) return;
     save = false;
     writeCache(cacheFile, script.createCachedData());
   };
   if (save) setTimeout(saveCodeCache, SAVE_AFTER_MS).unref();
-  return {app: mod.exports, saveCodeCache, usedCache: cachedData !== undefined && !script.cachedDataRejected};
+  return {app, saveCodeCache, usedCache: used, cache: used ? (own ? 'own' : 'shipped') : undefined};
+}
+
+function compile(file: string, source: string, cachedData?: Buffer): {script: vm.Script; app: AppModule} {
+  const script = new vm.Script(wrap(source), {filename: file, cachedData});
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const mod = {exports: {} as AppModule};
+  run(mod.exports, createRequire(file), mod, file, path.dirname(file));
+  return {script, app: mod.exports};
+}
+
+/**
+ * The build's cache of the bundle at `file`: its modules loaded (`prepare`), nothing run. Made in a
+ * process of its own that has set V8_FLAGS, as main.ts does, or V8 would reject it at every start.
+ */
+export async function buildShippedCache(file: string): Promise<Buffer> {
+  const {script, app} = compile(file, fs.readFileSync(file, 'latin1'));
+  await app.prepare();
+  return script.createCachedData();
 }

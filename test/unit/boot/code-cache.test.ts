@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, test} from 'node:test';
-import {cacheFolder, cacheName, loadApp} from '../../../source/boot/code-cache.js';
+import {buildShippedCache, cacheFolder, cacheName, loadApp, shippedCacheFile} from '../../../source/boot/code-cache.js';
 
 let dir: string;
 let app: string;
@@ -80,4 +80,30 @@ test('Node options get a cache of their own: a run with --trace-opt does not rep
   loadApp(app, 'h1', env).saveCodeCache();
   fs.writeFileSync(path.join(dir, 'cache', 'undock', cacheName('h1', ['--other'])), 'other options', {mode: 0o600});
   assert.equal(loadApp(app, 'h1', env).usedCache, true);
+});
+
+test('a first start reads the cache the build shipped beside the bundle, then writes its own', async () => {
+  fs.writeFileSync(app, `exports.prepare = async () => {}; ${fs.readFileSync(app, 'utf8')}`);
+  fs.writeFileSync(shippedCacheFile(app), await buildShippedCache(app), {mode: 0o644});
+  const first = loadApp(app, 'h1', env);
+  assert.equal(first.cache, 'shipped');
+  assert.equal((first.app.start as unknown as () => string)(), `ran ${app}`);
+  first.saveCodeCache();
+  assert.deepEqual(cacheFiles(), [ownName('h1')]);
+  assert.equal(loadApp(app, 'h1', env).cache, 'own');
+});
+
+test('a shipped cache is not read when others can write it, when it is a link, or with UNDOCK_CODE_CACHE=0', async () => {
+  fs.writeFileSync(app, `exports.prepare = async () => {}; ${fs.readFileSync(app, 'utf8')}`);
+  const data = await buildShippedCache(app);
+  fs.writeFileSync(shippedCacheFile(app), data, {mode: 0o644});
+  assert.equal(loadApp(app, 'h1', env).cache, 'shipped'); // each load names another build: none finds its own
+  assert.equal(loadApp(app, 'h2', {...env, UNDOCK_CODE_CACHE: '0'}).usedCache, false);
+  fs.chmodSync(shippedCacheFile(app), 0o666);
+  assert.equal(loadApp(app, 'h3', env).usedCache, false);
+  fs.rmSync(shippedCacheFile(app));
+  const elsewhere = path.join(dir, 'elsewhere.v8cache');
+  fs.writeFileSync(elsewhere, data, {mode: 0o644});
+  fs.symlinkSync(elsewhere, shippedCacheFile(app));
+  assert.equal(loadApp(app, 'h4', env).usedCache, false);
 });
