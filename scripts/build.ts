@@ -4,7 +4,7 @@
  *   so that main.ts can compile it with a V8 code cache (source/boot/code-cache.ts). Modules the first
  *   view does not need are imported dynamically and so only run when asked for.
  * - dist/main.js: the executable, a small CommonJS script (dist/package.json) that runs app.cjs.
- * - dist/app.v8cache: app.cjs's code cache with its modules loaded, for a first start (scripts/build/shipped-cache.ts).
+ * - dist/app.<hash>.v8cache: app.cjs's code cache with its modules loaded, for a first start (scripts/build/shipped-cache.ts).
  * scripts/build/plugins.ts: the proto descriptors parsed here from proto/ and carried in the bundle,
  * and what is changed in dependencies as they are bundled (DESIGN.md, "The bundle").
  */
@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
+import {shippedCacheFile} from '../source/boot/code-cache.js';
 import {inkDevtoolsPlugin, inkFlushPlugin} from './build/app-plugins.js';
 import {grpcIpv6Plugin} from './build/grpc-plugins.js';
 import {shareToEsm} from './build/to-esm-cache.js';
@@ -75,14 +76,14 @@ const main = await esbuild.build({
   define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash), 'import.meta.url': '__undockModuleUrl'},
 });
 fs.chmodSync(path.join(dist, 'main.js'), 0o755);
-// dist/app.v8cache: the code cache of a first start, made by a process of its own (NODE_OPTIONS
+// dist/app.<hash>.v8cache: the code cache of a first start, made by a process of its own (NODE_OPTIONS
 // cleared: V8 rejects a cache made under other flags than a start has).
-const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build/shipped-cache.ts'), appFile], {cwd: root, env: {...process.env, NODE_OPTIONS: ''}, stdio: ['ignore', 'inherit', 'inherit']});
+const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build/shipped-cache.ts'), appFile, appHash], {cwd: root, env: {...process.env, NODE_OPTIONS: ''}, stdio: ['ignore', 'inherit', 'inherit']});
 if (made.status !== 0) throw new Error(`scripts/build/shipped-cache.ts exited ${made.status ?? made.signal}`);
 // The package is "type": "module"; dist/ holds CommonJS scripts.
 fs.writeFileSync(path.join(dist, 'package.json'), '{"type": "commonjs"}\n');
 if (process.env.UNDOCK_BUILD_META) fs.writeFileSync(process.env.UNDOCK_BUILD_META, JSON.stringify({app: app.metafile, main: main.metafile}));
 const outputs = [app, main].flatMap((r) => Object.entries(r.metafile!.outputs)).filter(([f]) => /\.c?js$/.test(f));
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-const cacheBytes = fs.statSync(path.join(dist, 'app.v8cache')).size;
-console.log(`build: ${path.relative(root, dist)}/main.js and app.cjs (${appHash}), ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all; app.v8cache ${kib(cacheBytes)}`);
+const cacheBytes = fs.statSync(shippedCacheFile(appFile, appHash)).size;
+console.log(`build: ${path.relative(root, dist)}/main.js and app.cjs (${appHash}), ${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))} in all; its code cache ${kib(cacheBytes)}`);

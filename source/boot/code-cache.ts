@@ -94,15 +94,18 @@ function writeCache(file: string, data: Buffer): void {
  */
 export const V8_FLAGS = '--semi-space-growth-factor=8';
 
-/** The cache the build makes beside the bundle (dist/app.v8cache), for a first start. */
-export const shippedCacheFile = (file: string) => file.replace(/\.cjs$/, '') + '.v8cache';
+/**
+ * The cache the build makes beside the bundle (dist/app.<hash>.v8cache), for a first start. Named
+ * by the bundle's hash as this user's are: V8 checks a cache against its source's length only.
+ */
+export const shippedCacheFile = (file: string, hash: string) => path.join(path.dirname(file), `app.${hash}.v8cache`);
 
 /**
  * The build's cache, read when this user has none yet: it is code, as the bundle beside it is, so
  * it is read only when whoever owns the bundle owns it too and no one else can write it.
  */
-function readShipped(file: string): Buffer | undefined {
-  const cache = shippedCacheFile(file);
+function readShipped(file: string, hash: string): Buffer | undefined {
+  const cache = shippedCacheFile(file, hash);
   try {
     const st = fs.lstatSync(cache);
     if (st.isSymbolicLink() || st.uid !== fs.statSync(file).uid || (st.mode & 0o022) !== 0) return undefined;
@@ -141,7 +144,7 @@ export function loadApp(file: string, hash: string, env: NodeJS.ProcessEnv): Loa
   const cacheFile = folder && path.join(folder, cacheName(hash, process.execArgv, env.NODE_OPTIONS));
   const own = cacheFile ? readCache(cacheFile) : undefined;
   // No cache of this user's yet: the build's, which holds the modules' loading but not the start path.
-  const shipped = cacheFile && !own ? readShipped(file) : undefined;
+  const shipped = cacheFile && !own ? readShipped(file, hash) : undefined;
   const {script, app} = compile(file, source, own ?? shipped);
   const used = (own ?? shipped) !== undefined && !script.cachedDataRejected;
   // This user's cache is written (with the start path compiled by then) unless it was the one used.

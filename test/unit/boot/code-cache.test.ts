@@ -84,7 +84,7 @@ test('Node options get a cache of their own: a run with --trace-opt does not rep
 
 test('a first start reads the cache the build shipped beside the bundle, then writes its own', async () => {
   fs.writeFileSync(app, `exports.prepare = async () => {}; ${fs.readFileSync(app, 'utf8')}`);
-  fs.writeFileSync(shippedCacheFile(app), await buildShippedCache(app), {mode: 0o644});
+  fs.writeFileSync(shippedCacheFile(app, 'h1'), await buildShippedCache(app), {mode: 0o644});
   const first = loadApp(app, 'h1', env);
   assert.equal(first.cache, 'shipped');
   assert.equal((first.app.start as unknown as () => string)(), `ran ${app}`);
@@ -96,14 +96,19 @@ test('a first start reads the cache the build shipped beside the bundle, then wr
 test('a shipped cache is not read when others can write it, when it is a link, or with UNDOCK_CODE_CACHE=0', async () => {
   fs.writeFileSync(app, `exports.prepare = async () => {}; ${fs.readFileSync(app, 'utf8')}`);
   const data = await buildShippedCache(app);
-  fs.writeFileSync(shippedCacheFile(app), data, {mode: 0o644});
-  assert.equal(loadApp(app, 'h1', env).cache, 'shipped'); // each load names another build: none finds its own
-  assert.equal(loadApp(app, 'h2', {...env, UNDOCK_CODE_CACHE: '0'}).usedCache, false);
-  fs.chmodSync(shippedCacheFile(app), 0o666);
-  assert.equal(loadApp(app, 'h3', env).usedCache, false);
-  fs.rmSync(shippedCacheFile(app));
+  const shipped = shippedCacheFile(app, 'h1');
+  fs.writeFileSync(shipped, data, {mode: 0o644});
+  // Each load has a cache folder of its own, empty: none finds a cache of its own.
+  let n = 0;
+  const fresh = (extra: NodeJS.ProcessEnv = {}) => loadApp(app, 'h1', {XDG_CACHE_HOME: path.join(dir, `c${n++}`), ...extra});
+  assert.equal(fresh().cache, 'shipped');
+  assert.equal(loadApp(app, 'h2', env).usedCache, false, 'another build\'s bundle does not read it');
+  assert.equal(fresh({UNDOCK_CODE_CACHE: '0'}).usedCache, false);
+  fs.chmodSync(shipped, 0o666);
+  assert.equal(fresh().usedCache, false);
+  fs.rmSync(shipped);
   const elsewhere = path.join(dir, 'elsewhere.v8cache');
   fs.writeFileSync(elsewhere, data, {mode: 0o644});
-  fs.symlinkSync(elsewhere, shippedCacheFile(app));
-  assert.equal(loadApp(app, 'h4', env).usedCache, false);
+  fs.symlinkSync(elsewhere, shipped);
+  assert.equal(fresh().usedCache, false);
 });
