@@ -126,7 +126,7 @@ export interface AppModule {
 
 export interface LoadedApp {
   app: AppModule;
-  /** Saves the code compiled so far, once, if there was no cache to use (idempotent). */
+  /** Saves the code compiled so far, once, unless this user's cache was the one used (idempotent). */
   saveCodeCache: () => void;
   /** Whether V8 took a cache (for tests), and which: this user's, or the one the build shipped. */
   usedCache: boolean;
