@@ -67,7 +67,6 @@ interface Point {
   start: Stats;
 }
 
-
 async function detailAt(rows: ContainerRow[]): Promise<void> {
   report.series('    ListStream, messages as proto-loader decodes them', summarize(await sample(RUNS, () => ctx.containerd.conn.serverStream(containersProto, containersService, 'ListStream', {filters: []}, {namespace: NAMESPACE, deadlineMs: 60_000}))));
   report.series('    listContainers (+ toContainerRecord: spec JSON, Any fields)', summarize(await sample(RUNS, () => listContainers(ctx.containerd, NAMESPACE, [], {withSpec: false}))));

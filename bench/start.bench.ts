@@ -103,13 +103,11 @@ for (const b of builds) for (const v of views) samples.set(`${b.label} ${v.id}`,
 // A first start after an install or a Node upgrade has no code cache of its own yet, only the one the
 // build shipped (source/boot/code-cache.ts): measured beside the others with a cache folder of its
 // own, empty each round, and not budgeted.
-const cold = {frame: [] as number[], ready: [] as number[]};
+const coldReady: number[] = [];
 async function coldStart(): Promise<void> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-bench-cold-'));
   try {
-    const r = await start(undefined, views[0]!, {env: {XDG_CACHE_HOME: folder}});
-    cold.frame.push(r.frameMs);
-    cold.ready.push(r.readyMs);
+    coldReady.push((await start(undefined, views[0]!, {env: {XDG_CACHE_HOME: folder}})).readyMs);
   } finally {
     fs.rmSync(folder, {recursive: true, force: true});
   }
@@ -151,8 +149,8 @@ for (const b of builds) {
     report.series(`${tag} --view ${v.id}: spawn to data on screen`, summarize(s.ready), v.what);
   }
 }
-if (cold.ready.length) {
-  report.series(`undock --view ${views[0]!.id}, first start (the shipped code cache only): spawn to data on screen`, summarize(cold.ready), 'once per install or Node upgrade; not budgeted');
+if (coldReady.length) {
+  report.series(`undock --view ${views[0]!.id}, first start (the shipped code cache only): spawn to data on screen`, summarize(coldReady), 'once per install or Node upgrade; not budgeted');
 }
 for (const v of views) {
   const s = samples.get(`undock ${v.id}`)!;

@@ -21,9 +21,9 @@ const env = process.env;
 env.NODE_ENV ??= 'production';
 
 // V8's young generation starts at 1 MB and doubles at each scavenge that finds it too small: a start
-// allocates ~30 MB, so it went through nine scavenges (a fifth of a start's CPU). Growing it 8x at a
-// time reaches the same 16 MB ceiling in four (--trace-gc); the heap start left is compacted again
-// by V8's memory reducer once undock is idle. (V8_FLAGS: --semi-space-growth-factor=8.)
+// allocates ~30 MB, so it went through nine scavenges (a fifth of a start's CPU). V8_FLAGS grows it
+// 8x at a time, which reaches the same 16 MB ceiling in four (--trace-gc); the heap start left is
+// compacted again by V8's memory reducer once undock is idle.
 v8.setFlagsFromString(V8_FLAGS);
 
 declare const __UNDOCK_APP_HASH__: string;

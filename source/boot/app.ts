@@ -3,6 +3,15 @@
  * modules read when they load, loads them, then runs the CLI.
  */
 export async function start(saveCodeCache: () => void): Promise<void> {
+  const {main} = await prepare();
+  await main(saveCodeCache);
+}
+
+/**
+ * Loads the modules a start loads and runs none of them; the build makes the shipped code cache
+ * after it (scripts/build/shipped-cache.ts), so it compiles what a start compiles as it loads.
+ */
+export async function prepare(): Promise<typeof import('../cli.js')> {
   // Ink renders only a final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION set),
   // which would leave a real terminal blank, and its colour detection turns colours (the selection's
   // inverse included) off when CI is set at all. undock only draws on a terminal, so on a TTY those
@@ -20,12 +29,5 @@ export async function start(saveCodeCache: () => void): Promise<void> {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  const {main} = await import('../cli.js');
-  await main(saveCodeCache);
-}
-
-/** The modules a start loads, loaded and not run: the build makes the shipped code cache after it. */
-export async function prepare(): Promise<void> {
-  await import('ink');
-  await import('../cli.js');
+  return import('../cli.js');
 }

@@ -2,8 +2,9 @@
  * The app bundle (dist/app.cjs) run with a V8 code cache: Node 20 has no compile cache for modules
  * (module.enableCompileCache is Node 22), and compiling the ~1.5 MB bundle, then each function as it
  * is first called, was a third of a start. The bundle is compiled as one script with the bytes of
- * an earlier run's compilation; a few seconds after start the code compiled so far (the whole start
- * path) is written back for the next run, once per build and Node version.
+ * an earlier run's compilation (on a first start, the build's: dist/app.<hash>.v8cache); a few
+ * seconds after start the code compiled so far (the whole start path) is written back for the next
+ * run, once per build and Node version.
  *
  * The cache is code V8 runs without checking it (it checks the source's length, not its text: the
  * file name carries the build's hash). So it is read only from a folder and file owned by this user
@@ -42,25 +43,26 @@ export function cacheName(hash: string, execArgv: readonly string[], nodeOptions
   return `app-${hash}-${process.version}-${process.arch}${tag}.v8cache`;
 }
 
-/** True when only this user can have written the file or folder at `p`. */
-function ownedSafely(p: string): boolean {
+/** True when only `owner` (this user unless given) can have written the file or folder at `p`, not through a link. */
+function ownedSafely(p: string, owner = process.getuid?.()): boolean {
   try {
     const st = fs.lstatSync(p);
-    const uid = process.getuid?.();
-    return !st.isSymbolicLink() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+    return !st.isSymbolicLink() && (owner === undefined || st.uid === owner) && (st.mode & 0o022) === 0;
   } catch {
     return false;
   }
 }
 
-function readCache(file: string): Buffer | undefined {
-  if (!ownedSafely(path.dirname(file)) || !ownedSafely(file)) return undefined;
+function readIfSafe(file: string, safe: boolean): Buffer | undefined {
+  if (!safe) return undefined;
   try {
     return fs.readFileSync(file);
   } catch {
     return undefined;
   }
 }
+
+const readCache = (file: string) => readIfSafe(file, ownedSafely(path.dirname(file)) && ownedSafely(file));
 
 /** Written beside and renamed into place: a run that reads it sees all of it or nothing. */
 function writeCache(file: string, data: Buffer): void {
@@ -106,13 +108,7 @@ export const shippedCacheFile = (file: string, hash: string) => path.join(path.d
  */
 function readShipped(file: string, hash: string): Buffer | undefined {
   const cache = shippedCacheFile(file, hash);
-  try {
-    const st = fs.lstatSync(cache);
-    if (st.isSymbolicLink() || st.uid !== fs.statSync(file).uid || (st.mode & 0o022) !== 0) return undefined;
-    return fs.readFileSync(cache);
-  } catch {
-    return undefined;
-  }
+  return readIfSafe(cache, ownedSafely(cache, fs.statSync(file).uid));
 }
 
 const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
@@ -121,15 +117,14 @@ export interface AppModule {
   /** `saveCodeCache`: the terminal UI calls it as it quits, in case that is before the timer. */
   start(saveCodeCache: () => void): Promise<void>;
   /** Loads the modules a start loads, and runs nothing (the build's cache is made after it). */
-  prepare(): Promise<void>;
+  prepare(): Promise<unknown>;
 }
 
 export interface LoadedApp {
   app: AppModule;
   /** Saves the code compiled so far, once, unless this user's cache was the one used (idempotent). */
   saveCodeCache: () => void;
-  /** Whether V8 took a cache (for tests), and which: this user's, or the one the build shipped. */
-  usedCache: boolean;
+  /** The cache V8 took, if any (for tests): this user's, or the one the build shipped. */
   cache?: 'own' | 'shipped';
 }
 
@@ -155,7 +150,7 @@ export function loadApp(file: string, hash: string, env: NodeJS.ProcessEnv): Loa
     writeCache(cacheFile, script.createCachedData());
   };
   if (save) setTimeout(saveCodeCache, SAVE_AFTER_MS).unref();
-  return {app, saveCodeCache, usedCache: used, cache: used ? (own ? 'own' : 'shipped') : undefined};
+  return {app, saveCodeCache, cache: used ? (own ? 'own' : 'shipped') : undefined};
 }
 
 function compile(file: string, source: string, cachedData?: Buffer): {script: vm.Script; app: AppModule} {

@@ -30,14 +30,14 @@ test('the cache folder follows XDG_CACHE_HOME, else ~/.cache; a relative XDG_CAC
 test('the first run saves the compiled code (0600 in a 0700 folder) and the next run uses it', () => {
   const first = loadApp(app, 'h1', env);
   assert.equal((first.app.start as unknown as () => string)(), `ran ${app}`);
-  assert.equal(first.usedCache, false);
+  assert.equal(first.cache, undefined);
   first.saveCodeCache();
   const [file] = cacheFiles();
   assert.equal(file, ownName('h1'));
   assert.equal(fs.statSync(path.join(dir, 'cache', 'undock', file)).mode & 0o777, 0o600);
   assert.equal(fs.statSync(path.join(dir, 'cache', 'undock')).mode & 0o777, 0o700);
   const second = loadApp(app, 'h1', env);
-  assert.equal(second.usedCache, true);
+  assert.equal(second.cache, 'own');
   assert.equal((second.app.start as unknown as () => string)(), `ran ${app}`);
 });
 
@@ -45,7 +45,7 @@ test('a folder others can write is not read from, nor written to', () => {
   loadApp(app, 'h1', env).saveCodeCache();
   fs.chmodSync(path.join(dir, 'cache', 'undock'), 0o777);
   const run = loadApp(app, 'h1', env);
-  assert.equal(run.usedCache, false);
+  assert.equal(run.cache, undefined);
   fs.rmSync(path.join(dir, 'cache', 'undock', cacheFiles()[0]));
   run.saveCodeCache();
   assert.deepEqual(cacheFiles(), []);
@@ -59,10 +59,10 @@ test('other builds\' caches are kept up to three, the newest; UNDOCK_CODE_CACHE=
   }
   assert.deepEqual(cacheFiles().sort(), ['h2', 'h3', 'h4', 'h5'].map(name));
   // Two builds run in turn keep each other's cache.
-  assert.equal(loadApp(app, 'h4', env).usedCache, true);
-  assert.equal(loadApp(app, 'h5', env).usedCache, true);
+  assert.equal(loadApp(app, 'h4', env).cache, 'own');
+  assert.equal(loadApp(app, 'h5', env).cache, 'own');
   const off = loadApp(app, 'h5', {...env, UNDOCK_CODE_CACHE: '0'});
-  assert.equal(off.usedCache, false);
+  assert.equal(off.cache, undefined);
   fs.rmSync(path.join(dir, 'cache', 'undock', name('h5')));
   off.saveCodeCache();
   assert.deepEqual(cacheFiles().sort(), ['h2', 'h3', 'h4'].map(name));
@@ -79,7 +79,7 @@ test('Node options get a cache of their own: a run with --trace-opt does not rep
   // The two are kept side by side: this run still finds its own beside another options' cache.
   loadApp(app, 'h1', env).saveCodeCache();
   fs.writeFileSync(path.join(dir, 'cache', 'undock', cacheName('h1', ['--other'])), 'other options', {mode: 0o600});
-  assert.equal(loadApp(app, 'h1', env).usedCache, true);
+  assert.equal(loadApp(app, 'h1', env).cache, 'own');
 });
 
 test('a first start reads the cache the build shipped beside the bundle, then writes its own', async () => {
@@ -102,13 +102,13 @@ test('a shipped cache is not read when others can write it, when it is a link, o
   let n = 0;
   const fresh = (extra: NodeJS.ProcessEnv = {}) => loadApp(app, 'h1', {XDG_CACHE_HOME: path.join(dir, `c${n++}`), ...extra});
   assert.equal(fresh().cache, 'shipped');
-  assert.equal(loadApp(app, 'h2', env).usedCache, false, 'another build\'s bundle does not read it');
-  assert.equal(fresh({UNDOCK_CODE_CACHE: '0'}).usedCache, false);
+  assert.equal(loadApp(app, 'h2', env).cache, undefined, 'another build\'s bundle does not read it');
+  assert.equal(fresh({UNDOCK_CODE_CACHE: '0'}).cache, undefined);
   fs.chmodSync(shipped, 0o666);
-  assert.equal(fresh().usedCache, false);
+  assert.equal(fresh().cache, undefined);
   fs.rmSync(shipped);
   const elsewhere = path.join(dir, 'elsewhere.v8cache');
   fs.writeFileSync(elsewhere, data, {mode: 0o644});
   fs.symlinkSync(elsewhere, shipped);
-  assert.equal(fresh().usedCache, false);
+  assert.equal(fresh().cache, undefined);
 });
