@@ -30,6 +30,9 @@ test('seed twice in a row exits 0 both times, even over a snapshot left without 
   // What broke a second `npm run demo`: a snapshot named like a seeded container, its container gone.
   // The snapshot lives in the container's snapshotter (overlayfs, or native where overlay is refused).
   const {Snapshotter: snapshotter} = JSON.parse(ctr('default', 'containers', 'info', 'failed-job')) as {Snapshotter: string};
+  // A GC root while the container still holds it: containerd's garbage collector removes a snapshot
+  // nothing references, and once it ran between the rm and the check below (the leftover was gone).
+  ctr('default', 'snapshots', '--snapshotter', snapshotter, 'label', 'failed-job', `containerd.io/gc.root=${new Date().toISOString()}`);
   ctr('default', 'tasks', 'rm', '-f', 'failed-job');
   ctr('default', 'containers', 'rm', '--keep-snapshot', 'failed-job');
   assert.match(ctr('default', 'snapshots', '--snapshotter', snapshotter, 'ls'), /^failed-job\s/m, 'the leftover snapshot is there');
