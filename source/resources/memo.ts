@@ -3,7 +3,7 @@
  * load, entries under `prefix` whose key was not seen are dropped, so a long session does not keep
  * every container and pod it ever listed.
  */
-export function pruneMemo(memo: Map<string, unknown>, prefix: string, seen: Set<string>): void {
+export function pruneMemo(memo: Map<string, unknown>, prefix: string, seen: {has(key: string): boolean}): void {
   for (const key of memo.keys()) {
     if (key.startsWith(prefix) && !seen.has(key)) memo.delete(key);
   }

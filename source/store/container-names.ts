@@ -1,5 +1,6 @@
 import type {ContainerdClient} from '../data/containerd/client.js';
 import {getContainer, listContainers} from '../data/containerd/containers.js';
+import {forEachSliced} from '../data/slices.js';
 import {containerName} from '../resources/names.js';
 
 /** Past this many, names no kept event refers to are forgotten. */
@@ -27,7 +28,8 @@ export class ContainerNames {
       const namespaces = await this.client.listNamespaces();
       await Promise.all(
         namespaces.map(async ({name: ns}) => {
-          for (const c of await listContainers(this.client, ns, [], {withSpec: false})) this.names.set(`${ns}/${c.id}`, containerName(c));
+          const all = await listContainers(this.client, ns, [], {withSpec: false});
+          await forEachSliced(all, (c) => void this.names.set(`${ns}/${c.id}`, containerName(c)));
         }),
       );
     } catch {

@@ -23,6 +23,11 @@ const SCROLL_SAMPLE_MS = 300;
 /** The second sample comes sooner: CPU is a difference of two. */
 const FIRST_SAMPLE_GAP_MS = 1_000;
 
+/** Rows as the last load's: a resource that keeps its unchanged rows (containers) costs one identity check per row. */
+export function sameRows(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i] || isDeepStrictEqual(r, b[i]));
+}
+
 /** Whether a containerd event can change what this resource lists in this scope. */
 function concerns(resource: AnyResource, scope: LoadScope, namespace: string): boolean {
   const f = resource.followsEvents;
@@ -91,7 +96,7 @@ export class SourceManager {
         const prev = store.getState();
         this.health.markUp(resource.daemon);
         const note = resource.titleNote?.(this.ctx);
-        if (prev.loaded && !prev.stale && !prev.error && prev.note === note && isDeepStrictEqual(prev.rows, rows)) return false;
+        if (prev.loaded && !prev.stale && !prev.error && prev.note === note && sameRows(prev.rows, rows)) return false;
         store.setState({rows, loaded: true, stale: false, error: undefined, note});
         this.onChange();
         settle();

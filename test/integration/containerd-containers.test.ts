@@ -20,6 +20,7 @@ import {
   waitTask,
 } from '../../source/data/containerd/tasks.js';
 import {UndockError} from '../../source/data/errors.js';
+import {loadContainers, type ContainerRow} from '../../source/resources/containers/source.js';
 import {ctr, makeTestNamespace, removeTestNamespace} from '../helpers/ctr.js';
 import {sandboxEnv} from '../helpers/sandbox-env.js';
 
@@ -311,5 +312,26 @@ test('the writes are refused under --readonly, and nothing changes', async () =>
     assert.ok((await listTasks(ro.containerd, 'default')).length > 0, 'reads still work');
   } finally {
     ro.close();
+  }
+});
+
+test('a relist keeps the row objects of containers that did not change, and remakes one whose labels did (as ctr shows them)', async () => {
+  const scope = {namespace: ns, allNamespaces: false, params: {}};
+  for (const id of ['kept-a', 'kept-b']) ctr(ns, 'containers', 'create', '--snapshotter', snapshotter, '--label', `nerdctl/name=${id}`, busybox, id);
+  try {
+    const first = await loadContainers(ctx, scope);
+    const byId = (rows: ContainerRow[]) => new Map(rows.map((r) => [r.id, r]));
+    assert.deepEqual([...byId(first).keys()].filter((id) => id.startsWith('kept-')).sort(), ['kept-a', 'kept-b']);
+    const again = byId(await loadContainers(ctx, scope));
+    for (const r of first) assert.equal(again.get(r.id), r, `${r.id}: the same object when nothing changed`);
+    ctr(ns, 'containers', 'label', 'kept-a', 'team=infra');
+    const info = JSON.parse(ctr(ns, 'containers', 'info', 'kept-a')) as {Labels: Record<string, string>};
+    assert.equal(info.Labels.team, 'infra', 'ctr: the label is set');
+    const relabelled = byId(await loadContainers(ctx, scope));
+    assert.notEqual(relabelled.get('kept-a'), byId(first).get('kept-a'), 'the relabelled container is a new row');
+    assert.deepEqual(relabelled.get('kept-a')!.labels, info.Labels, 'with the labels ctr shows');
+    assert.equal(relabelled.get('kept-b'), byId(first).get('kept-b'), 'the other is still the same object');
+  } finally {
+    for (const id of ['kept-a', 'kept-b']) ctr(ns, 'containers', 'rm', id);
   }
 });
