@@ -169,6 +169,22 @@ test('an age tick remakes only the time cells: the same as viewRows at the later
   assert.ok(retimed.every((v, i) => v.row === before[i]!.row));
 });
 
+test('a tick remakes only the rows whose ages show another text: the others are the same objects, and no change is the same array', () => {
+  const opts = {filter: '', sort: {column: 'name', descending: false}};
+  const before = viewRows(images, rows, {...opts, now});
+  const ages = (views: typeof before) => views.map((v) => v.cells[5]);
+  assert.deepEqual(ages(before), ['5m', '60s', '60m']);
+  assert.equal(retimeRows(before, imageColumns, now + 999), before, 'no age moves within the second');
+  const second = retimeRows(before, imageColumns, now + 1_000);
+  assert.deepEqual(second, viewRows(images, rows, {...opts, now: now + 1_000}));
+  assert.deepEqual(ages(second), ['5m', '61s', '60m']);
+  assert.deepEqual(second.map((v, i) => v === before[i]), [true, false, true], 'only the row read in seconds was made again');
+  const minute = retimeRows(second, imageColumns, now + 60_000);
+  assert.deepEqual(minute, viewRows(images, rows, {...opts, now: now + 60_000}));
+  assert.deepEqual(ages(minute), ['6m', '2m', '61m']);
+  assert.ok(minute.every((v, i) => v !== second[i]), 'every age moved');
+});
+
 test('a tick may skip filtering and sorting only when neither can depend on the time', () => {
   assert.equal(timeIndependent(imageColumns, {filter: '', sort: {column: 'name'}}), true);
   assert.equal(timeIndependent(imageColumns, {filter: '-l team=infra', sort: {column: 'name'}}), true, 'labels do not age');
