@@ -94,7 +94,7 @@ function writeCache(file: string, data: Buffer): void {
  * V8 flags main.ts sets before the bundle is compiled. A cache is checked against the flags it was
  * made under, so the build's cache (buildShippedCache) is made under the same ones.
  */
-export const V8_FLAGS = '--semi-space-growth-factor=8';
+export const V8_FLAGS = '--semi-space-growth-factor=8 --memory-reducer-single-gc';
 
 /**
  * The cache the build makes beside the bundle (dist/app.<hash>.v8cache), for a first start. Named
