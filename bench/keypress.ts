@@ -4,10 +4,9 @@
  */
 import {performance} from 'node:perf_hooks';
 import type {Config} from '../source/config.js';
-import {createDataContext} from '../source/context.js';
-import {AppController} from '../source/store/app-store.js';
 import {PtySession} from '../test/helpers/pty.js';
 import {benchContainerId} from './fleet.js';
+import {loadInkBundle} from './ink-bundle.js';
 import {ScreenClock} from './pty-clock.js';
 import {sleep} from './helpers.js';
 
@@ -19,20 +18,14 @@ function selectedInFrame(frame: string | undefined): string | undefined {
   return frame?.split('\n').find((l) => l.includes('\x1b[7m') && /bench-\d{5}/.test(l));
 }
 
-/** Keypress to frame through the real <App> rendered by ink-testing-library, in this process. */
+/** Keypress to frame through the real <App>, built as the app is (bench/ink-bundle.ts), rendered by ink-testing-library in this process. */
 export async function inkKeypresses(config: Config, namespace: string, count: number, presses: number): Promise<{samples: number[]; loadMs: number}> {
-  const [{render}, React, {App}, {registry}, {dispatchKey}] = await Promise.all([
-    import('ink-testing-library'),
-    import('react'),
-    import('../source/app/app.js'),
-    import('../source/views/registry.js'),
-    import('../source/keys/router.js'),
-  ]);
+  const {render, createElement, App, registry, dispatchKey, AppController, createDataContext} = await loadInkBundle();
   const appCtx = createDataContext(config);
   const app = new AppController(appCtx, registry);
   const started = performance.now();
   app.start();
-  const ui = render(React.createElement(App, {app, version: 'bench', findView: registry.find}));
+  const ui = render(createElement(App, {app, version: 'bench', findView: registry.find}));
   // Every frame Ink writes passes here: a waiter learns the moment the frame it waits for is out.
   let waiter: {test: (frame: string) => boolean; resolve: (at: number) => void} | undefined;
   const write = ui.stdout.write;

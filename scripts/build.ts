@@ -5,7 +5,7 @@
  *   view does not need are imported dynamically and so only run when asked for.
  * - dist/main.js: the executable, a small CommonJS script (dist/package.json) that runs app.cjs.
  * - dist/app.<hash>.v8cache: app.cjs's code cache with its modules loaded, for a first start (scripts/build/shipped-cache.ts).
- * scripts/build/plugins.ts: the proto descriptors parsed here from proto/ and carried in the bundle,
+ * scripts/build/app-options.ts and plugins.ts: the proto descriptors parsed here from proto/ and carried in the bundle,
  * and what is changed in dependencies as they are bundled (DESIGN.md, "The bundle").
  */
 import {spawnSync} from 'node:child_process';
@@ -15,12 +15,8 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {shippedCacheFile} from '../source/boot/code-cache.js';
-import {inkDevtoolsPlugin, inkFlushPlugin} from './build/app-plugins.js';
-import {grpcIpv6Plugin} from './build/grpc-plugins.js';
+import {appBuildOptions} from './build/app-options.js';
 import {shareToEsm} from './build/to-esm-cache.js';
-import {ansiTokenizePlugin, descriptorsPlugin, etcd3Plugin, protobufLazySetupPlugin, yogaPlugin} from './build/plugins.js';
-import {graphemePlugin, stringWidthPlugin} from './build/string-width.js';
-import {inkIncrementalPlugin, inkOutputPlugin} from './build/ink-output-plugin.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // UNDOCK_BUILD_OUT and UNDOCK_BUILD_MINIFY=0: a readable build elsewhere, for profiling.
@@ -48,12 +44,7 @@ const app = await esbuild.build({
   entryPoints: {app: 'source/boot/app.ts'},
   outdir: dist,
   outExtension: {'.js': '.cjs'},
-  // React and its reconciler pick their production build at load; the development one is not shipped.
-  define: {'process.env.NODE_ENV': '"production"', __UNDOCK_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__undockModuleUrl'},
-  // react-devtools-core: only loaded by Ink when DEV=true, as without the bundle (it is not a dependency).
-  // @grpc/proto-loader: grpc-js requires it only to serve channelz and ORCA, which a client never does.
-  external: ['react-devtools-core', '@grpc/proto-loader'],
-  plugins: [descriptorsPlugin, etcd3Plugin(root), yogaPlugin, inkDevtoolsPlugin, ansiTokenizePlugin, stringWidthPlugin, graphemePlugin, inkOutputPlugin, inkIncrementalPlugin, protobufLazySetupPlugin, inkFlushPlugin, grpcIpv6Plugin],
+  ...appBuildOptions(root, pkg.version),
 });
 // app.cjs runs as a vm.Script, which has no module loader: an import() left in it (of a module
 // outside the bundle) would fail when it runs, so the build fails instead.
