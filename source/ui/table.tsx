@@ -1,7 +1,8 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {Column} from '../resources/types.js';
-import {cutOf, fit, fitParts, layoutColumns, type RowView} from '../resources/rows.js';
+import {fit, fitParts} from '../resources/fit.js';
+import {cutOf, layoutColumns, type RowView} from '../resources/rows.js';
 import type {TextPart} from '../data/text/sanitize.js';
 import {partNodes} from './parts.js';
 import {shallowEqual} from '../store/store.js';

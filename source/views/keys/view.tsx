@@ -4,7 +4,7 @@ import type {KeyTreeState} from './feed.js';
 import {shownPreview, type PreviewState} from './feed-preview.js';
 import {useStore} from '../../store/store.js';
 import {keyParts, type TreeRow} from './tree-model.js';
-import {fit, fitParts} from '../../resources/rows.js';
+import {fit, fitParts} from '../../resources/fit.js';
 import {safeText, type TextPart} from '../../data/text/sanitize.js';
 import {mergeParts, partNodes} from '../../ui/parts.js';
 import {formatBytes} from '../../resources/format.js';

@@ -13,7 +13,7 @@ import {
   sanitizeBytes,
   sliceParts,
 } from '../../../source/data/text/sanitize.js';
-import {fit, fitParts} from '../../../source/resources/rows.js';
+import {fit, fitParts} from '../../../source/resources/fit.js';
 
 /** What must never be left in screen text: C0, DEL, C1, bidi controls, zero-width and other format characters, lone surrogates. */
 const FORBIDDEN = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029\ud800-\udfff]/u;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import stringWidth from 'string-width';
-import {columnWidths, fit, layoutColumns, makeFilter, retimeRows, timeIndependent, viewRows, compareText} from '../../../source/resources/rows.js';
+import {fit} from '../../../source/resources/fit.js';
+import {columnWidths, layoutColumns, makeFilter, retimeRows, timeIndependent, viewRows, compareText} from '../../../source/resources/rows.js';
 import {images} from '../../../source/resources/images/index.js';
 import type {Column} from '../../../source/resources/types.js';
 import type {ImageRow} from '../../../source/resources/images/source.js';
