@@ -14,6 +14,10 @@ export interface RowView {
   cells: string[];
   /** The cells that held something to escape, as parts (so the table can dim the escapes). */
   parts?: Array<TextPart[] | undefined>;
+  /** When its time cells show another text next (Infinity: never): set as it is made, when the columns have any. */
+  next?: number;
+  /** Each cell's width in terminal columns: measured at the first layout that sees the view, then kept. */
+  widths?: number[];
 }
 
 /** Parses the / filter: "text", "!text" (inverted), "-l key=value[,key2=value2]" (labels). */
@@ -47,13 +51,11 @@ function cellOf(c: Column<unknown>, row: unknown, now: number): {text: string; p
   return {text: joinParts(parts), parts};
 }
 
-/** When a row view's time cells show another text next (Infinity: never), noted as it is made. */
-const nextChange = new WeakMap<RowView, number>();
-
+// Kept on the view, not in a WeakMap: three WeakMap operations per row made a tick of 10,000 rows whose ages read seconds 5-10x slower.
 function noteNext(view: RowView, columns: Column<unknown>[], timed: number[], now: number): void {
   let next = Infinity;
   for (const i of timed) next = Math.min(next, columns[i]!.changesAt!(view.row, now) ?? Infinity);
-  nextChange.set(view, next);
+  view.next = next;
 }
 
 const timedColumns = (columns: Column<unknown>[]) => columns.flatMap((c, i) => (c.changesAt ? [i] : []));
@@ -70,20 +72,30 @@ export function retimeRows(views: RowView[], columns: Column<unknown>[], now: nu
   if (timed.length === 0) return views;
   let changed = false;
   const out = views.map((v) => {
-    const due = nextChange.get(v);
-    if (due !== undefined && due > now) return v;
-    const cells = [...v.cells];
-    let parts = v.parts ? [...v.parts] : undefined;
-    let moved = false;
+    if (v.next !== undefined && v.next > now) return v;
+    let cells: string[] | undefined;
+    let parts = v.parts;
     for (const i of timed) {
       const cell = cellOf(columns[i]!, v.row, now);
-      if (cell.text === cells[i]) continue;
-      moved = true;
+      if (cell.text === v.cells[i]) continue;
+      cells ??= [...v.cells];
       cells[i] = cell.text;
-      if (cell.parts || parts?.[i]) (parts ??= [])[i] = cell.parts;
+      if (cell.parts || parts?.[i]) {
+        if (parts === v.parts) parts = parts ? [...parts] : [];
+        parts![i] = cell.parts;
+      }
     }
-    const made = !moved ? v : parts?.some(Boolean) ? {row: v.row, cells, parts} : {row: v.row, cells};
-    changed ||= moved;
+    if (!cells) {
+      noteNext(v, columns, timed, now);
+      return v;
+    }
+    const made: RowView = parts?.some(Boolean) ? {row: v.row, cells, parts} : {row: v.row, cells};
+    if (v.widths) {
+      // Only time cells changed: the rest of the row's widths are the old view's.
+      made.widths = [...v.widths];
+      for (const i of timed) made.widths[i] = widthOf(cells[i]!);
+    }
+    changed = true;
     noteNext(made, columns, timed, now);
     return made;
   });
@@ -128,7 +140,7 @@ export function viewRows(
       return cell.text;
     });
     if (!keep(row, cells)) continue;
-    const view = parts ? {row, cells, parts} : {row, cells};
+    const view: RowView = parts ? {row, cells, parts} : {row, cells};
     if (timed.length) noteNext(view, columns, timed, opts.now);
     out.push(view);
   }
@@ -149,20 +161,27 @@ export function viewRows(
   return out;
 }
 
+// A narrow character is one column (string-width segments every grapheme: most of a 2,000-row layout).
+const widthOf = (cell: string) => (isNarrowText(cell) ? cell.length : stringWidth(cell));
+
+/** A view's cell widths, measured once: a tick or a new layout measures only cells it has not seen. */
+function cellWidths(v: RowView): number[] {
+  return (v.widths ??= v.cells.map(widthOf));
+}
+
 /**
  * Column widths for the given total width: each column as wide as its content; when that is too
- * wide, the widest columns give way first (never below their header); spare width goes to the grow column.
+ * wide, the widest columns give way first (never below their header); spare width goes to the grow
+ * column. `keep`: which of each view's cells the columns show (all, in order, when not given).
  */
-export function columnWidths(cols: Column<unknown>[], views: RowView[], total: number): number[] {
+export function columnWidths(cols: Column<unknown>[], views: RowView[], total: number, keep?: number[]): number[] {
   // +1: room for the sort arrow the table puts after the header.
   const min = cols.map((c) => stringWidth(c.header) + 1);
   const widths = [...min];
+  const idx = keep ?? cols.map((_, i) => i);
   for (const v of views) {
-    v.cells.forEach((cell, i) => {
-      // A narrow character is one column (string-width segments every grapheme: most of a 2,000-row layout).
-      const w = isNarrowText(cell) ? cell.length : stringWidth(cell);
-      if (w > widths[i]!) widths[i] = w;
-    });
+    const w = cellWidths(v);
+    for (let j = 0; j < idx.length; j++) if (w[idx[j]!]! > widths[j]!) widths[j] = w[idx[j]!]!;
   }
   const available = Math.max(cols.length, total - (cols.length - 1));
   let overflow = widths.reduce((a, b) => a + b, 0) - available;
@@ -207,7 +226,5 @@ export function layoutColumns(cols: Column<unknown>[], views: RowView[], total: 
     for (const i of keep) if (priorityOf(cols[i]!) <= priorityOf(cols[drop]!)) drop = i;
     keep = keep.filter((i) => i !== drop);
   }
-  const shown = keep.map((i) => cols[i]!);
-  const cells = views.map((v) => ({row: v.row, cells: keep.map((i) => v.cells[i]!)}));
-  return {keep, widths: columnWidths(shown, cells, total)};
+  return {keep, widths: columnWidths(keep.map((i) => cols[i]!), views, total, keep)};
 }

@@ -4,6 +4,8 @@ import stringWidth from 'string-width';
 import {fit} from '../../../source/resources/fit.js';
 import {columnWidths, layoutColumns, makeFilter, retimeRows, timeIndependent, viewRows, compareText} from '../../../source/resources/rows.js';
 import {images} from '../../../source/resources/images/index.js';
+import {containers} from '../../../source/resources/containers/index.js';
+import type {ContainerRow} from '../../../source/resources/containers/source.js';
 import type {Column} from '../../../source/resources/types.js';
 import type {ImageRow} from '../../../source/resources/images/source.js';
 
@@ -184,6 +186,32 @@ test('a tick remakes only the rows whose ages show another text: the others are 
   assert.deepEqual(minute, viewRows(images, rows, {...opts, now: now + 60_000}));
   assert.deepEqual(ages(minute), ['6m', '2m', '61m']);
   assert.ok(minute.every((v, i) => v !== second[i]), 'every age moved');
+});
+
+test('widths after a tick are those of the rows made afresh at that time (a time cell that grew widens its column)', () => {
+  const columns = containers.columns as Column<unknown>[];
+  const opts = {filter: '', sort: {column: 'name', descending: false}, columns};
+  const exited = (id: string, secondsAgo: number): ContainerRow => ({
+    namespace: 'default',
+    id,
+    name: id,
+    image: 'docker.io/library/busybox:latest',
+    status: 'stopped',
+    exitStatus: 0,
+    exitedAt: new Date(now - secondsAgo * 1000),
+    createdAt: new Date(now - 3_600_000),
+    labels: {},
+  });
+  const list = [exited('job', 9), {...exited('web', 0), status: 'running', exitStatus: undefined, exitedAt: undefined}];
+  const status = columns.findIndex((c) => c.id === 'status');
+  const at = (t: number) => layoutColumns(columns, viewRows(containers, list, {...opts, now: t}), 200).widths;
+  const before = viewRows(containers, list, {...opts, now});
+  assert.deepEqual(layoutColumns(columns, before, 200).widths, at(now));
+  assert.equal(layoutColumns(columns, before, 200).widths[status], 'Exited (0) 9s ago'.length);
+  const later = retimeRows(before, columns, now + 1_000);
+  assert.equal(later[0]!.cells[status], 'Exited (0) 10s ago');
+  assert.equal(layoutColumns(columns, later, 200).widths[status], 'Exited (0) 10s ago'.length, 'the column widened by the digit');
+  assert.deepEqual(layoutColumns(columns, later, 200).widths, at(now + 1_000));
 });
 
 test('a tick may skip filtering and sorting only when neither can depend on the time', () => {
