@@ -331,6 +331,9 @@ test('a relist keeps the row objects of containers that did not change, and rema
     assert.notEqual(relabelled.get('kept-a'), byId(first).get('kept-a'), 'the relabelled container is a new row');
     assert.deepEqual(relabelled.get('kept-a')!.labels, info.Labels, 'with the labels ctr shows');
     assert.equal(relabelled.get('kept-b'), byId(first).get('kept-b'), 'the other is still the same object');
+    assert.ok(ctx.memo.has(`rows:${ns}`));
+    await loadContainers(ctx, {namespace: 'default', allNamespaces: false, params: {}});
+    assert.ok(!ctx.memo.has(`rows:${ns}`) && ctx.memo.has('rows:default'), 'the rows of a namespace no longer listed are not kept');
   } finally {
     for (const id of ['kept-a', 'kept-b']) ctr(ns, 'containers', 'rm', id);
   }

@@ -120,6 +120,8 @@ export async function loadContainers(ctx: DataContext, scope: LoadScope): Promis
       return rows;
     }),
   );
+  // The kept rows of a namespace no longer listed (another one chosen) are not held on to.
+  pruneMemo(ctx.memo, 'rows:', new Set(namespaces.map(keptKey)));
   return perNs.flat();
 }
 
