@@ -9,19 +9,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function context() {
   const answers = {containerd: true, cri: true, etcd: true};
   let delayMs = 0;
+  const preloads = {count: 0};
   let tell: (d: Daemon, e: string) => void = () => {};
   const answer = <T>(d: Daemon, value: T) =>
     new Promise<T>((resolve, reject) => setTimeout(() => (answers[d] ? resolve(value) : reject(new Error(`${d} is down`))), delayMs));
   const ctx = {
     containerd: {version: () => answer('containerd', {version: '1.6'})},
     cri: {version: () => answer('cri', {runtime_name: 'containerd', runtime_version: '1.6', runtime_api_version: 'v1'})},
-    etcd: {version: () => answer('etcd', {server: '3.4', cluster: '3.4', leader: 'abc', revision: '7'})},
+    etcd: {version: () => answer('etcd', {server: '3.4', cluster: '3.4', leader: 'abc', revision: '7'}), preload: async () => void preloads.count++},
     onFailure: (l: (d: Daemon, e: string) => void) => {
       tell = l;
       return () => {};
     },
   } as unknown as DataContext;
-  return {ctx, answers, fail: (d: Daemon, e: string) => tell(d, e), slow: (ms: number) => (delayMs = ms)};
+  return {ctx, answers, preloads, fail: (d: Daemon, e: string) => tell(d, e), slow: (ms: number) => (delayMs = ms)};
 }
 
 test('a failed call marks its daemon down at once; a probe confirms it soon after, and only a probe brings it back', async () => {
@@ -70,6 +71,7 @@ test("the first probe waits for the first view's rows (250 ms after them), or 1.
   health.start(new Promise<void>((r) => (rowsIn = r)));
   await sleep(400);
   assert.equal(probes, 0, 'no probe while the first view waits for its rows');
+  assert.equal(c.preloads.count, 1, "etcd3's modules were loaded in the wait");
   assert.equal(health.store.getState().containerd.status, 'connecting');
   rowsIn();
   await sleep(100);
@@ -86,4 +88,11 @@ test("the first probe waits for the first view's rows (250 ms after them), or 1.
   await sleep(700);
   assert.equal(probes, 2);
   never.stop();
+
+  const quick = new Health(c.ctx);
+  quick.start(Promise.resolve());
+  await sleep(500);
+  assert.equal(probes, 3, 'rows at once: the probe 250 ms after them');
+  assert.equal(c.preloads.count, 2, 'no preload when the rows came before 150 ms: the probe loads etcd3 itself');
+  quick.stop();
 });
