@@ -8,7 +8,7 @@ import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import {appBuildOptions} from '../scripts/build/app-options.js';
+import {appBuildOptions, scriptBuildOptions} from '../scripts/build/app-options.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -18,18 +18,7 @@ export async function loadInkBundle(): Promise<InkBundle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'undock-bench-ink-'));
   try {
     const file = path.join(dir, 'ink-entry.cjs');
-    await esbuild.build({
-      absWorkingDir: root,
-      entryPoints: ['bench/ink-entry.ts'],
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      banner: {js: `"use strict";const __undockModuleUrl = require('node:url').pathToFileURL(__filename).href;`},
-      logLevel: 'warning',
-      ...appBuildOptions(root, 'bench'),
-    });
+    await esbuild.build({...scriptBuildOptions(root), ...appBuildOptions(root, 'bench'), entryPoints: ['bench/ink-entry.ts'], outfile: file});
     return createRequire(import.meta.url)(file) as InkBundle;
   } finally {
     // Loaded: the bundle is in memory, its file no longer needed.

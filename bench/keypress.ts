@@ -104,7 +104,6 @@ export async function ptyKeypresses(namespace: string, count: number, presses: n
     await clock.when((t) => t.includes(`Containers(${namespace})[${count}]`), `${count} rows loaded`, 30_000);
     const loadMs = performance.now() - started;
     await clock.when(() => !!selectedOnScreen(s)?.includes(benchContainerId(0)), `${benchContainerId(0)} selected`);
-    // afterMs: the first key that long after the rows, past the one-off work that follows a first load.
     if (opts.afterMs) await sleep(opts.afterMs);
     const samples: number[] = [];
     const bytes: number[] = [];

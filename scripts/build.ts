@@ -15,7 +15,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {shippedCacheFile} from '../source/boot/code-cache.js';
-import {appBuildOptions} from './build/app-options.js';
+import {appBuildOptions, MODULE_URL, scriptBuildOptions} from './build/app-options.js';
 import {shareToEsm} from './build/to-esm-cache.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,18 +24,10 @@ const dist = process.env.UNDOCK_BUILD_OUT ? path.resolve(process.env.UNDOCK_BUIL
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string};
 
 const common: esbuild.BuildOptions = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  // import.meta.url (read by code also run from source) is the script's URL, as in an ES module.
-  // "use strict" first: the banner would otherwise turn esbuild's own directive into a no-op.
-  banner: {js: `"use strict";const __undockModuleUrl = require('node:url').pathToFileURL(__filename).href;`},
+  ...scriptBuildOptions(root),
   minify: process.env.UNDOCK_BUILD_MINIFY !== '0',
   legalComments: 'linked',
   metafile: true,
-  logLevel: 'warning',
 };
 
 fs.rmSync(dist, {recursive: true, force: true});
@@ -64,7 +56,7 @@ const main = await esbuild.build({
   ...common,
   entryPoints: {main: 'source/main.ts'},
   outdir: dist,
-  define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash), 'import.meta.url': '__undockModuleUrl'},
+  define: {__UNDOCK_APP_HASH__: JSON.stringify(appHash), ...MODULE_URL},
 });
 fs.chmodSync(path.join(dist, 'main.js'), 0o755);
 // dist/app.<hash>.v8cache: the code cache of a first start, made by a process of its own (NODE_OPTIONS

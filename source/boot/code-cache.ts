@@ -53,8 +53,7 @@ function ownedSafely(p: string, owner = process.getuid?.()): boolean {
   }
 }
 
-function readIfSafe(file: string, safe: boolean): Buffer | undefined {
-  if (!safe) return undefined;
+function readOrNothing(file: string): Buffer | undefined {
   try {
     return fs.readFileSync(file);
   } catch {
@@ -62,7 +61,7 @@ function readIfSafe(file: string, safe: boolean): Buffer | undefined {
   }
 }
 
-const readCache = (file: string) => readIfSafe(file, ownedSafely(path.dirname(file)) && ownedSafely(file));
+const readCache = (file: string) => (ownedSafely(path.dirname(file)) && ownedSafely(file) ? readOrNothing(file) : undefined);
 
 /** Written beside and renamed into place: a run that reads it sees all of it or nothing. */
 function writeCache(file: string, data: Buffer): void {
@@ -108,7 +107,7 @@ export const shippedCacheFile = (file: string, hash: string) => path.join(path.d
  */
 function readShipped(file: string, hash: string): Buffer | undefined {
   const cache = shippedCacheFile(file, hash);
-  return readIfSafe(cache, ownedSafely(cache, fs.statSync(file).uid));
+  return ownedSafely(cache, fs.statSync(file).uid) ? readOrNothing(cache) : undefined;
 }
 
 const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
